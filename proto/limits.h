@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every bound on untrusted input, with its unit and its reason. */
+#ifndef CL_PROTO_LIMITS_H
+#define CL_PROTO_LIMITS_H
+
+/* Key and hash sizes (bytes): Ed25519 and SHA-256. */
+#define CL_PK_LEN		32
+#define CL_SIG_LEN		64
+#define CL_ID_LEN		32	/* event id, network id, digests */
+
+/* Protocol version written into events and the genesis. */
+#define CL_VERSION		1
+
+/*
+ * Events.  An event is small: a DEFINE in 24 languages with 64 outcomes
+ * fits; anything larger is an attack or a mistake.
+ */
+#define CL_EVENT_MAX		16384	/* bytes of one signed event */
+#define CL_TEXT_MAX		1024	/* bytes of a free-text field (UTF-8) */
+#define CL_NAME_MAX		256	/* bytes of a name or identifier */
+#define CL_URI_MAX		512	/* bytes of a URL or ESCO URI */
+#define CL_LANG_MAX		16	/* bytes of a BCP 47 language tag */
+#define CL_TITLE_LANGS_MAX	32	/* titles: one per language */
+#define CL_OUTCOMES_MAX		64	/* learning outcomes of a DEFINE */
+#define CL_SKILLS_MAX		64	/* ESCO skill URIs of a DEFINE */
+#define CL_STACK_MAX		16	/* DEFINE ids a DEFINE stacks into */
+#define CL_SCOPE_FIELDS_MAX	16	/* fields of an ACCREDIT scope */
+#define CL_EQF_MAX		8	/* EQF levels are 1..8 */
+#define CL_REVOKE_CODE_MAX	9	/* REVOKE reason codes are 0..9 */
+#define CL_SEQ_MAX		((uint64_t)1 << 53)	/* fits any JSON number */
+
+/*
+ * Status changes per credential.  Later ones are void, so that a proof
+ * bundle stays bounded (CL_BUNDLE_EVENTS_MAX).
+ */
+#define CL_CRED_CHANGES_MAX	64
+
+/* Genesis: a few dozen authorities at most. */
+#define CL_GENESIS_MAX		65536	/* bytes of the genesis file */
+#define CL_AUTHORITIES_MAX	64
+
+/*
+ * A proof bundle: ISSUE, its status changes, DEFINE, the issuer's
+ * ACCREDITs and WITHDRAWs, and fork proofs.
+ */
+#define CL_BUNDLE_EVENTS_MAX	256
+#define CL_BUNDLE_MAX		(CL_BUNDLE_EVENTS_MAX * CL_EVENT_MAX)
+
+/* Connections (used by the daemon). */
+#define CL_FRAME_MAX		(4 * 1024 * 1024)	/* bytes, after auth */
+#define CL_FRAME_MAX_PREAUTH	1024		/* bytes, before auth */
+#define CL_CONN_INBUF_MAX	(CL_FRAME_MAX + 4)
+#define CL_CONN_OUTBUF_MAX	(16 * 1024 * 1024)
+#define CL_CONN_MAX		4096
+#define CL_HANDSHAKE_MS		5000
+#define CL_IDLE_MS		120000
+#define CL_FRAMES_PER_READ	32
+
+#endif
