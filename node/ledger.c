@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The ledger: opening a store for a network, and applying events. */
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_rec.h"
+
+static const char *const accept_names[] = {
+	[CL_ACC_ACCEPTED] = "accepted", [CL_ACC_DUPLICATE] = "duplicate",
+	[CL_ACC_REJECTED] = "rejected", [CL_ACC_GAP] = "gap",
+	[CL_ACC_UNKNOWN_AUTHOR] = "unknown_author", [CL_ACC_FORK] = "fork",
+	[CL_ACC_PREV_MISMATCH] = "prev_mismatch",
+	[CL_ACC_DISPUTED] = "disputed",
+};
+
+const char *
+cl_accept_name(unsigned a)
+{
+	return a <= CL_ACC_MAX ? accept_names[a] : "?";
+}
+
+static const uint8_t zero_id[CL_ID_LEN];
+
+static cl_err
+load_log_size(struct cl_ledger *l)
+{
+	struct cl_txn	t;
+	struct cl_val	k, v;
+
+	cl_store_begin(&l->st, &t, false);
+	l->log_size = 0;
+	if (cl_store_last(&t, CL_DB_LOG, &k, &v) && k.len == 8)
+		l->log_size = cl_store_load64(k.ptr) + 1;
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
+    size_t genesis_len, const struct cl_store_opts *opts)
+{
+	struct cl_txn	 t;
+	struct cl_val	 v;
+	struct cl_genesis given;
+	uint8_t		 schema[8];
+	cl_err		 err;
+
+	memset(l, 0, sizeof(*l));
+	if ((err = cl_store_open(&l->st, dir, opts)) != CL_OK)
+		return err;
+	cl_store_begin(&l->st, &t, !l->st.rdonly && genesis != NULL);
+	if (cl_store_get(&t, CL_DB_META, CL__META_SCHEMA,
+	    strlen(CL__META_SCHEMA), &v)) {
+		if (v.len != 8 || cl_store_load64(v.ptr) != CL_SCHEMA_VERSION)
+			t.err = CL_ESTORE;
+		else if (cl_store_get(&t, CL_DB_META, CL__META_GENESIS,
+		    strlen(CL__META_GENESIS), &v))
+			t.err = cl_genesis_decode(&l->genesis, v.ptr, v.len,
+			    NULL);
+		else
+			t.err = CL_ESTORE;
+		if (t.err == CL_OK && genesis != NULL &&
+		    (genesis_len != l->genesis.raw_len ||
+		    memcmp(genesis, l->genesis.raw, genesis_len) != 0))
+			t.err = CL_ENETWORK;
+	} else if (t.err == CL_OK && genesis == NULL) {
+		t.err = CL_ENOTFOUND;
+	} else if (t.err == CL_OK) {
+		t.err = cl_genesis_decode(&given, genesis, genesis_len, NULL);
+		if (t.err == CL_OK) {
+			l->genesis = given;
+			cl_store_be64(schema, CL_SCHEMA_VERSION);
+			cl_store_put(&t, CL_DB_META, CL__META_SCHEMA,
+			    strlen(CL__META_SCHEMA), schema, 8, 0);
+			cl_store_put(&t, CL_DB_META, CL__META_GENESIS,
+			    strlen(CL__META_GENESIS), genesis, genesis_len,
+			    0);
+		}
+	}
+	err = cl_store_end(&t);
+	if (err == CL_OK)
+		err = load_log_size(l);
+	if (err != CL_OK)
+		cl_ledger_close(l);
+	return err;
+}
+
+void
+cl_ledger_close(struct cl_ledger *l)
+{
+	if (l == NULL)
+		return;
+	cl_genesis_free(&l->genesis);
+	cl_store_close(&l->st);
+}
+
+void
+cl_ledger_prepare(const uint8_t netid[static CL_ID_LEN], const uint8_t *bytes,
+    size_t len, struct cl_submit *s)
+{
+	s->where.field = NULL;
+	s->err = cl_ev_decode(&s->ev, bytes, len, &s->where);
+	if (s->err == CL_OK)
+		s->err = cl_ev_verify(&s->ev, netid, s->id);
+}
+
+void
+cl_submit_free(struct cl_submit *s)
+{
+	if (s != NULL)
+		cl_ev_free(&s->ev);
+}
+
+/* The state of one batch: its txn, and counters to add at the end. */
+struct batch {
+	struct cl_ledger	*l;
+	struct cl_txn		 t;
+	uint64_t		 pos;		/* next log position */
+	uint64_t		 counts[CL__COUNTS_N];
+};
+
+static void
+head_get(struct batch *b, const uint8_t *author, struct cl_head *h)
+{
+	cl__head_read(&b->t, author, h);
+}
+
+static void
+head_put(struct batch *b, const uint8_t *author, const struct cl_head *h)
+{
+	uint8_t	v[CL__HEAD_LEN];
+
+	cl_store_be64(v, h->seq);
+	memcpy(v + 8, h->id, CL_ID_LEN);
+	cl_store_be64(v + 40, h->fork_seq);
+	cl_store_be64(v + 48, h->pos);
+	cl_store_put(&b->t, CL_DB_HEAD, author, CL_PK_LEN, v, sizeof(v), 0);
+}
+
+static uint64_t
+log_append(struct batch *b, const struct cl_event *ev)
+{
+	uint8_t		k[8];
+	uint64_t	pos = b->pos;
+
+	cl_store_be64(k, pos);
+	cl_store_put(&b->t, CL_DB_LOG, k, 8, ev->raw, ev->raw_len,
+	    CL_PUT_APPEND);
+	b->pos++;
+	return pos;
+}
+
+/* Is author named by any ACCREDIT held?  (Effect is decided at query.) */
+static bool
+is_accredited(struct batch *b, const uint8_t *author)
+{
+	struct cl_iter	it;
+	struct cl_val	k, v;
+	bool		found = false;
+
+	cl_store_iter_begin(&b->t, &it, CL_DB_ACCRED, author, CL_PK_LEN,
+	    NULL, 0);
+	while (!found && cl_store_iter_next(&it, &k, &v))
+		found = v.len == CL__ACCRED_LEN &&
+		    ((const uint8_t *)v.ptr)[0] == CL__ACCRED_GRANT;
+	cl_store_iter_end(&it);
+	return found;
+}
+
+static void
+index_accred(struct batch *b, const struct cl_event *ev, uint64_t pos)
+{
+	uint8_t		k[CL__ACCRED_KLEN], v[CL__ACCRED_LEN];
+	const uint8_t	*issuer;
+	uint64_t	 val;
+
+	if (ev->type == CL_EV_ACCREDIT) {
+		issuer = ev->body.accredit.issuer;
+		val = ev->body.accredit.from_seq;
+		v[0] = CL__ACCRED_GRANT;
+	} else {
+		issuer = ev->body.withdraw.issuer;
+		val = ev->body.withdraw.after_seq;
+		v[0] = CL__ACCRED_WITHDRAW;
+	}
+	memcpy(k, issuer, CL_PK_LEN);
+	memcpy(k + CL_PK_LEN, ev->author, CL_PK_LEN);
+	cl_store_be64(k + 2 * CL_PK_LEN, ev->seq);
+	cl_store_be64(v + 1, val);
+	cl_store_be64(v + 9, pos);
+	cl_store_put(&b->t, CL_DB_ACCRED, k, sizeof(k), v, sizeof(v), 0);
+}
+
+static void
+index_define(struct batch *b, const struct cl_submit *s, uint64_t pos)
+{
+	uint8_t	v[CL__ACH_LEN];
+
+	cl_store_be64(v, pos);
+	memcpy(v + 8, s->ev.author, CL_PK_LEN);
+	cl_store_be64(v + 8 + CL_PK_LEN, s->ev.seq);
+	cl_store_put(&b->t, CL_DB_ACHIEVEMENT, s->id, CL_ID_LEN, v, sizeof(v),
+	    0);
+}
+
+static void
+index_ref(struct batch *b, enum cl_db db, const uint8_t *ref,
+    const uint8_t *id)
+{
+	uint8_t	k[CL__REF_KLEN];
+
+	memcpy(k, ref, CL_ID_LEN);
+	memcpy(k + CL_ID_LEN, id, CL_ID_LEN);
+	cl_store_put(&b->t, db, k, sizeof(k), "", 0, 0);
+}
+
+/* ISSUE: void unless its DEFINE came earlier in the same feed. */
+static enum cl_void
+index_issue(struct batch *b, const struct cl_submit *s, uint64_t pos)
+{
+	const struct cl_issue	*is = &s->ev.body.issue;
+	struct cl__cred		 c;
+	struct cl_val		 v;
+	uint8_t			 rec[CL__CRED_LEN];
+
+	memset(&c, 0, sizeof(c));
+	c.issue_void = CL_VOID_NO_DEFINE;
+	if (cl_store_get(&b->t, CL_DB_ACHIEVEMENT, is->achievement, CL_ID_LEN,
+	    &v) && v.len == CL__ACH_LEN &&
+	    memcmp((const uint8_t *)v.ptr + 8, s->ev.author, CL_PK_LEN) == 0)
+		c.issue_void = CL_VOID_NONE;
+	memcpy(c.issuer, s->ev.author, CL_PK_LEN);
+	c.seq = s->ev.seq;
+	c.pos = pos;
+	memcpy(c.achievement, is->achievement, CL_ID_LEN);
+	memcpy(c.holder, is->holder, CL_ID_LEN);
+	memcpy(c.digest, is->digest, CL_ID_LEN);
+	c.issued_at = is->issued_at;
+	c.valid_until = is->valid_until;
+	c.feed_status = CL_ST_VALID;
+	cl__cred_pack(rec, &c);
+	cl_store_put(&b->t, CL_DB_CRED, s->id, CL_ID_LEN, rec, sizeof(rec), 0);
+	index_ref(b, CL_DB_HOLDER, is->holder, s->id);
+	if (memcmp(is->digest, zero_id, CL_ID_LEN) != 0)
+		index_ref(b, CL_DB_DIGEST, is->digest, s->id);
+	b->counts[CL__CNT_CREDS]++;
+	return (enum cl_void)c.issue_void;
+}
+
+/*
+ * SUSPEND, REINSTATE, REVOKE: void unless the credential was issued earlier
+ * in this feed and the feed-local state machine allows the change.
+ */
+static enum cl_void
+index_change(struct batch *b, const struct cl_submit *s, uint64_t pos)
+{
+	const uint8_t		*cred = s->ev.body.status.credential;
+	struct cl__cred		 c;
+	struct cl_val		 v;
+	enum cl_cred_status	 next;
+	enum cl_void		 vr;
+	uint8_t			 rec[CL__CRED_LEN], k[CL__CREDEV_KLEN];
+	uint8_t			 ev[CL__CREDEV_LEN];
+
+	if (!cl_store_get(&b->t, CL_DB_CRED, cred, CL_ID_LEN, &v) ||
+	    v.len != CL__CRED_LEN)
+		return CL_VOID_NO_CREDENTIAL;
+	cl__cred_unpack(&c, v.ptr);
+	if (memcmp(c.issuer, s->ev.author, CL_PK_LEN) != 0)
+		return CL_VOID_NO_CREDENTIAL;
+	next = (enum cl_cred_status)c.feed_status;
+	if (c.changes >= CL_CRED_CHANGES_MAX)
+		vr = CL_VOID_TOO_MANY_CHANGES;
+	else
+		vr = cl_status_step((enum cl_cred_status)c.feed_status,
+		    (unsigned)s->ev.type, &next);
+	memcpy(k, cred, CL_ID_LEN);
+	cl_store_be64(k + CL_ID_LEN, s->ev.seq);
+	ev[0] = (uint8_t)s->ev.type;
+	ev[1] = (uint8_t)vr;
+	cl_store_be64(ev + 2, pos);
+	cl_store_put(&b->t, CL_DB_CREDEV, k, sizeof(k), ev, sizeof(ev), 0);
+	if (vr == CL_VOID_NONE) {
+		c.feed_status = (uint8_t)next;
+		c.changes++;
+		cl__cred_pack(rec, &c);
+		cl_store_put(&b->t, CL_DB_CRED, cred, CL_ID_LEN, rec,
+		    sizeof(rec), 0);
+	}
+	return vr;
+}
+
+/* Append an event at the head of its feed, and index it. */
+static void
+append(struct batch *b, struct cl_submit *s, struct cl_head *h,
+    struct cl_result *r)
+{
+	uint8_t		k[CL__FEED_KLEN], v[CL__FEED_LEN];
+	uint64_t	pos = log_append(b, &s->ev);
+
+	memcpy(k, s->ev.author, CL_PK_LEN);
+	cl_store_be64(k + CL_PK_LEN, s->ev.seq);
+	memcpy(v, s->id, CL_ID_LEN);
+	cl_store_be64(v + CL_ID_LEN, pos);
+	cl_store_put(&b->t, CL_DB_FEED, k, sizeof(k), v, sizeof(v),
+	    CL_PUT_NOOVERWRITE);
+	h->seq = s->ev.seq;
+	memcpy(h->id, s->id, CL_ID_LEN);
+	h->pos = pos;
+	head_put(b, s->ev.author, h);
+	switch (s->ev.type) {
+	case CL_EV_ACCREDIT:
+	case CL_EV_WITHDRAW:
+		index_accred(b, &s->ev, pos);
+		break;
+	case CL_EV_DEFINE:
+		index_define(b, s, pos);
+		break;
+	case CL_EV_ISSUE:
+		r->void_reason = index_issue(b, s, pos);
+		break;
+	default:
+		r->void_reason = index_change(b, s, pos);
+		break;
+	}
+	b->counts[s->ev.type - 1]++;
+	if (r->void_reason != CL_VOID_NONE)
+		b->counts[CL__CNT_VOID]++;
+	r->acc = CL_ACC_ACCEPTED;
+	r->pos = pos;
+}
+
+/*
+ * s claims seq <= head: the same event again, or an equivocation.  A fork
+ * proof is kept only when it lowers the feed's fork point, so the proofs
+ * an author can make us store are bounded by its feed's length, and the
+ * fork point (all the state digest and the status rules look at) is the
+ * lowest seq at which any two held events of the author differ.
+ */
+static void
+conflict(struct batch *b, struct cl_submit *s, struct cl_head *h,
+    struct cl_result *r)
+{
+	uint8_t		k[CL__FEED_KLEN], fk[CL__FORK_KLEN], pv[8];
+	struct cl_val	v;
+	uint64_t	pos;
+
+	memcpy(k, s->ev.author, CL_PK_LEN);
+	cl_store_be64(k + CL_PK_LEN, s->ev.seq);
+	if (!cl_store_get(&b->t, CL_DB_FEED, k, sizeof(k), &v) ||
+	    v.len != CL__FEED_LEN) {
+		if (b->t.err == CL_OK)
+			b->t.err = CL_ESTORE;	/* feeds have no holes */
+		return;
+	}
+	if (memcmp(v.ptr, s->id, CL_ID_LEN) == 0) {
+		r->acc = CL_ACC_DUPLICATE;
+		return;
+	}
+	memcpy(fk, k, CL__FEED_KLEN);
+	memcpy(fk + CL__FEED_KLEN, s->id, CL_ID_LEN);
+	if ((h->fork_seq != 0 && h->fork_seq < s->ev.seq) ||
+	    cl_store_get(&b->t, CL_DB_FORK, fk, sizeof(fk), &v)) {
+		r->acc = h->fork_seq != 0 && h->fork_seq < s->ev.seq ?
+		    CL_ACC_DISPUTED : CL_ACC_DUPLICATE;
+		return;
+	}
+	pos = log_append(b, &s->ev);
+	cl_store_be64(pv, pos);
+	cl_store_put(&b->t, CL_DB_FORK, fk, sizeof(fk), pv, 8, 0);
+	h->fork_seq = s->ev.seq;
+	head_put(b, s->ev.author, h);
+	b->counts[CL__CNT_FORKS]++;
+	r->acc = CL_ACC_FORK;
+	r->pos = pos;
+}
+
+static void
+apply_one(struct batch *b, struct cl_submit *s, struct cl_result *r)
+{
+	struct cl_head	h;
+	const uint8_t	*author = s->ev.author;
+
+	memset(r, 0, sizeof(*r));
+	if (s->err != CL_OK) {
+		r->acc = CL_ACC_REJECTED;
+		r->err = s->err;
+		r->field = s->where.field;
+		return;
+	}
+	memcpy(r->id, s->id, CL_ID_LEN);
+	if (cl_ev_is_authority_type(s->ev.type)) {
+		if (cl_genesis_find(&b->l->genesis, author) < 0) {
+			r->acc = CL_ACC_REJECTED;
+			r->err = CL_EBADAUTHOR;
+			r->field = "author";
+			return;
+		}
+	} else if (!is_accredited(b, author)) {
+		r->acc = CL_ACC_UNKNOWN_AUTHOR;
+		return;
+	}
+	head_get(b, author, &h);
+	if (s->ev.seq <= h.seq) {
+		conflict(b, s, &h, r);
+	} else if (s->ev.seq > h.seq + 1) {
+		r->acc = CL_ACC_GAP;
+		r->head_seq = h.seq;
+	} else if (h.fork_seq != 0) {
+		r->acc = CL_ACC_DISPUTED;
+	} else if (s->ev.seq > 1 && memcmp(s->ev.prev, h.id, CL_ID_LEN) != 0) {
+		r->acc = CL_ACC_PREV_MISMATCH;
+		r->head_seq = h.seq;
+	} else {
+		append(b, s, &h, r);
+	}
+}
+
+static void
+counts_add(struct batch *b)
+{
+	struct cl_val	v;
+	uint8_t		rec[8 * CL__COUNTS_N];
+	int		i;
+
+	memset(rec, 0, sizeof(rec));
+	if (cl_store_get(&b->t, CL_DB_META, CL__META_COUNTS,
+	    strlen(CL__META_COUNTS), &v) && v.len == sizeof(rec))
+		memcpy(rec, v.ptr, sizeof(rec));
+	for (i = 0; i < CL__COUNTS_N; i++)
+		cl_store_be64(rec + 8 * i,
+		    cl_store_load64(rec + 8 * i) + b->counts[i]);
+	cl_store_put(&b->t, CL_DB_META, CL__META_COUNTS,
+	    strlen(CL__META_COUNTS), rec, sizeof(rec), 0);
+}
+
+cl_err
+cl_ledger_apply(struct cl_ledger *l, struct cl_submit *in, size_t n,
+    struct cl_result *out)
+{
+	struct batch	b;
+	size_t		i;
+	cl_err		err;
+
+	for (;;) {
+		memset(&b, 0, sizeof(b));
+		b.l = l;
+		b.pos = l->log_size;
+		cl_store_begin(&l->st, &b.t, true);
+		for (i = 0; i < n && b.t.err == CL_OK; i++)
+			apply_one(&b, &in[i], &out[i]);
+		counts_add(&b);
+		err = cl_store_end(&b.t);
+		if (err != CL_EMAPFULL)
+			break;
+		/* Nothing of the batch is stored: grow and go again. */
+		if ((err = cl_store_grow(&l->st)) != CL_OK)
+			return err;
+	}
+	if (err == CL_OK)
+		l->log_size = b.pos;
+	return err;
+}

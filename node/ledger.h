@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger: acceptance rules (DESIGN §4) over the store, the indexes that
+ * make status queries cheap, and the queries.  Linked by the daemon and the
+ * auditor alike.  Not thread-safe: one thread applies batches; queries may
+ * run on that thread between batches.  cl_ledger_prepare() is thread-safe.
+ */
+#ifndef CL_NODE_LEDGER_H
+#define CL_NODE_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "event.h"
+#include "genesis.h"
+#include "status.h"
+#include "store.h"
+
+/* The store's schema; a store of another schema is refused. */
+#define CL_SCHEMA_VERSION	1
+
+/* Holder and digest queries answer at most this many credentials. */
+#define CL_QUERY_CREDS_MAX	256
+
+struct cl_ledger {
+	struct cl_store		 st;
+	struct cl_genesis	 genesis;
+	uint64_t		 log_size;	/* next log position */
+};
+
+/*
+ * Open the ledger in directory dir.  With genesis bytes, a new store is
+ * bound to that network and an existing one must be of it (CL_ENETWORK
+ * otherwise); with genesis NULL the store must exist (CL_ENOTFOUND when it
+ * was never initialised).  Errors: those of cl_store_open(), genesis
+ * decoding errors, CL_ENETWORK, CL_ENOTFOUND, CL_ESTORE (schema).
+ */
+CL_NODISCARD cl_err	cl_ledger_open(struct cl_ledger *l, const char *dir,
+			    const uint8_t *genesis, size_t genesis_len,
+			    const struct cl_store_opts *opts);
+void	cl_ledger_close(struct cl_ledger *l);
+
+/* What became of one submitted event. */
+enum cl_accept {
+	CL_ACC_ACCEPTED = 0,	/* appended to its feed and the log */
+	CL_ACC_DUPLICATE = 1,	/* held already; nothing changed */
+	CL_ACC_REJECTED = 2,	/* invalid on its own: err says why */
+	CL_ACC_GAP = 3,		/* seq > head + 1: fetch head+1 .. seq-1 */
+	CL_ACC_UNKNOWN_AUTHOR = 4, /* no ACCREDIT names the author yet */
+	CL_ACC_FORK = 5,	/* an equivocation: stored as a fork proof */
+	CL_ACC_PREV_MISMATCH = 6, /* seq == head + 1, but prev is not the
+				     head: the author forked below; fetch
+				     its event at seq - 1 from the sender */
+	CL_ACC_DISPUTED = 7,	/* the feed is forked at or below: not
+				   stored */
+};
+#define CL_ACC_MAX	CL_ACC_DISPUTED
+
+/* "accepted", "duplicate", ... */
+const char	*cl_accept_name(unsigned);
+
+/* One event to apply: decoded and verified by cl_ledger_prepare(). */
+struct cl_submit {
+	struct cl_event	 ev;
+	uint8_t		 id[CL_ID_LEN];
+	cl_err		 err;		/* decode or signature error */
+	struct cl_where	 where;
+};
+
+struct cl_result {
+	enum cl_accept	 acc;
+	cl_err		 err;		/* REJECTED: why */
+	const char	*field;		/* REJECTED: where, or NULL */
+	enum cl_void	 void_reason;	/* ACCEPTED: stored, but void */
+	uint64_t	 pos;		/* ACCEPTED, FORK: log position */
+	uint64_t	 head_seq;	/* GAP: the seq held */
+	uint8_t		 id[CL_ID_LEN];
+};
+
+/*
+ * Decode and verify bytes into s.  Thread-safe: run it in a worker pool.
+ * Failures are kept in s->err for cl_ledger_apply() to report.  Always
+ * release s with cl_submit_free().
+ */
+void	cl_ledger_prepare(const uint8_t netid[static CL_ID_LEN],
+	    const uint8_t *bytes, size_t len, struct cl_submit *s);
+void	cl_submit_free(struct cl_submit *s);
+
+/*
+ * Apply n prepared events in order, in one write transaction, committed
+ * before this returns: a result of ACCEPTED is durable.  Events of one
+ * batch may chain on each other.  A full map is grown and the batch tried
+ * again.  On error nothing of the batch is stored and out is undefined.
+ * Errors: CL_EMAPFULL (disk or map_max full), CL_ESTORE, CL_EIO.
+ */
+CL_NODISCARD cl_err	cl_ledger_apply(struct cl_ledger *l,
+			    struct cl_submit *in, size_t n,
+			    struct cl_result *out);
+
+/* A feed's head. */
+struct cl_head {
+	uint64_t	seq;		/* 0: no events */
+	uint8_t		id[CL_ID_LEN];
+	uint64_t	fork_seq;	/* 0: no fork proof */
+	uint64_t	pos;		/* log position of the head event */
+};
+
+/* Errors: CL_ENOTFOUND for an unknown author, CL_ESTORE. */
+CL_NODISCARD cl_err	cl_ledger_head(struct cl_ledger *l,
+			    const uint8_t author[static CL_PK_LEN],
+			    struct cl_head *h);
+
+/* A feed's event at seq: its id and log position. */
+CL_NODISCARD cl_err	cl_ledger_feed_at(struct cl_ledger *l,
+			    const uint8_t author[static CL_PK_LEN],
+			    uint64_t seq, uint8_t id[static CL_ID_LEN],
+			    uint64_t *pos);
+
+/*
+ * The signed bytes at log position pos, copied to a malloc'd *out (the
+ * caller frees).  Errors: CL_ENOTFOUND, CL_ENOMEM, CL_ESTORE.
+ */
+CL_NODISCARD cl_err	cl_ledger_event_at(struct cl_ledger *l, uint64_t pos,
+			    uint8_t **out, size_t *len);
+
+/* The answer to a credential query, and the events it rests on. */
+struct cl_cred_answer {
+	enum cl_cred_status	 status;
+	enum cl_void		 void_reason;
+	uint8_t			 id[CL_ID_LEN];
+	uint8_t			 issuer[CL_PK_LEN];
+	uint8_t			 achievement[CL_ID_LEN];
+	uint8_t			 holder[CL_ID_LEN];
+	uint8_t			 digest[CL_ID_LEN];
+	uint64_t		 issue_seq;
+	uint64_t		 issued_at;
+	uint64_t		 valid_until;
+	struct cl_window	 win;
+	uint64_t		 status_pos;	/* the change that set the
+						   status, or UINT64_MAX */
+	uint32_t		 proof_cnt;	/* log positions of the proof */
+	uint64_t		 proof[CL_BUNDLE_EVENTS_MAX];
+};
+
+/*
+ * The status of credential id at time now (ms) and the log positions of
+ * the signed events it rests on (ISSUE first).  An unknown id is not an
+ * error: status CL_ST_UNKNOWN, proof_cnt 0.
+ */
+CL_NODISCARD cl_err	cl_ledger_credential(struct cl_ledger *l,
+			    const uint8_t id[static CL_ID_LEN], uint64_t now,
+			    struct cl_cred_answer *a);
+
+/* Encode a's proof as a bundle (bundle.h) into a malloc'd *out. */
+CL_NODISCARD cl_err	cl_ledger_bundle(struct cl_ledger *l,
+			    const struct cl_cred_answer *a, uint8_t **out,
+			    size_t *len);
+
+/*
+ * The ISSUE ids filed under a holder reference or a document digest, at
+ * most CL_QUERY_CREDS_MAX; *more is set when there are more.
+ */
+CL_NODISCARD cl_err	cl_ledger_by_holder(struct cl_ledger *l,
+			    const uint8_t holder[static CL_ID_LEN],
+			    uint8_t (*ids)[CL_ID_LEN], uint32_t *cnt,
+			    bool *more);
+CL_NODISCARD cl_err	cl_ledger_by_digest(struct cl_ledger *l,
+			    const uint8_t digest[static CL_ID_LEN],
+			    uint8_t (*ids)[CL_ID_LEN], uint32_t *cnt,
+			    bool *more);
+
+/* An issuer's accreditation as the held events say: its window. */
+CL_NODISCARD cl_err	cl_ledger_window(struct cl_ledger *l,
+			    const uint8_t issuer[static CL_PK_LEN],
+			    struct cl_window *w);
+
+/*
+ * The log position of the effective ACCREDIT that names issuer with the
+ * lowest from_seq (for display: organisation, country), or CL_ENOTFOUND.
+ */
+CL_NODISCARD cl_err	cl_ledger_accredit_pos(struct cl_ledger *l,
+			    const uint8_t issuer[static CL_PK_LEN],
+			    uint64_t *pos);
+
+/* The log position of DEFINE id.  Errors: CL_ENOTFOUND. */
+CL_NODISCARD cl_err	cl_ledger_define_pos(struct cl_ledger *l,
+			    const uint8_t id[static CL_ID_LEN], uint64_t *pos);
+
+/* Counts of what the ledger holds. */
+struct cl_counts {
+	uint64_t	by_type[CL_EV_TYPE_MAX + 1];	/* appended events */
+	uint64_t	log;		/* events in the log */
+	uint64_t	feeds;
+	uint64_t	credentials;
+	uint64_t	void_events;
+	uint64_t	forks;		/* fork proofs */
+};
+CL_NODISCARD cl_err	cl_ledger_counts(struct cl_ledger *l,
+			    struct cl_counts *c);
+
+/*
+ * The state digest: SHA-256 over "credledger/state/v1" and, for each feed
+ * in author order, author | seq | id | forked (PROTOCOL.md §5).  Two
+ * ledgers holding the same events report the same digest.
+ */
+CL_NODISCARD cl_err	cl_ledger_digest(struct cl_ledger *l,
+			    uint8_t digest[static CL_ID_LEN]);
+
+#endif

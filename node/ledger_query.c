@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Ledger queries: heads, credentials with their proofs, indexes, digest. */
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "bundle.h"
+#include "ledger_rec.h"
+
+static const char state_tag[] = "credledger/state/v1";
+
+void
+cl__head_read(struct cl_txn *t, const uint8_t *author, struct cl_head *h)
+{
+	struct cl_val	 v;
+	const uint8_t	*p;
+
+	memset(h, 0, sizeof(*h));
+	if (!cl_store_get(t, CL_DB_HEAD, author, CL_PK_LEN, &v))
+		return;
+	if (v.len != CL__HEAD_LEN) {
+		t->err = CL_ESTORE;
+		return;
+	}
+	p = v.ptr;
+	h->seq = cl_store_load64(p);
+	memcpy(h->id, p + 8, CL_ID_LEN);
+	h->fork_seq = cl_store_load64(p + 40);
+	h->pos = cl_store_load64(p + 48);
+}
+
+cl_err
+cl_ledger_head(struct cl_ledger *l, const uint8_t author[static CL_PK_LEN],
+    struct cl_head *h)
+{
+	struct cl_txn	t;
+	cl_err		err;
+
+	cl_store_begin(&l->st, &t, false);
+	cl__head_read(&t, author, h);
+	if ((err = cl_store_end(&t)) != CL_OK)
+		return err;
+	return h->seq == 0 ? CL_ENOTFOUND : CL_OK;
+}
+
+static bool
+feed_get(struct cl_txn *t, const uint8_t *author, uint64_t seq, uint8_t *id,
+    uint64_t *pos)
+{
+	uint8_t		k[CL__FEED_KLEN];
+	struct cl_val	v;
+
+	memcpy(k, author, CL_PK_LEN);
+	cl_store_be64(k + CL_PK_LEN, seq);
+	if (!cl_store_get(t, CL_DB_FEED, k, sizeof(k), &v))
+		return false;
+	if (v.len != CL__FEED_LEN) {
+		t->err = CL_ESTORE;
+		return false;
+	}
+	if (id != NULL)
+		memcpy(id, v.ptr, CL_ID_LEN);
+	*pos = cl_store_load64((const uint8_t *)v.ptr + CL_ID_LEN);
+	return true;
+}
+
+cl_err
+cl_ledger_feed_at(struct cl_ledger *l, const uint8_t author[static CL_PK_LEN],
+    uint64_t seq, uint8_t id[static CL_ID_LEN], uint64_t *pos)
+{
+	struct cl_txn	t;
+	bool		found;
+	cl_err		err;
+
+	cl_store_begin(&l->st, &t, false);
+	found = feed_get(&t, author, seq, id, pos);
+	if ((err = cl_store_end(&t)) != CL_OK)
+		return err;
+	return found ? CL_OK : CL_ENOTFOUND;
+}
+
+cl_err
+cl_ledger_event_at(struct cl_ledger *l, uint64_t pos, uint8_t **out,
+    size_t *len)
+{
+	struct cl_txn	t;
+	struct cl_val	v;
+	uint8_t		k[8];
+	cl_err		err = CL_ENOTFOUND, err2;
+
+	*out = NULL;
+	*len = 0;
+	cl_store_be64(k, pos);
+	cl_store_begin(&l->st, &t, false);
+	if (cl_store_get(&t, CL_DB_LOG, k, 8, &v)) {
+		if ((*out = malloc(v.len ? v.len : 1)) == NULL) {
+			err = CL_ENOMEM;
+		} else {
+			memcpy(*out, v.ptr, v.len);
+			*len = v.len;
+			err = CL_OK;
+		}
+	}
+	if (t.err != CL_OK)
+		err = t.err;
+	t.err = err == CL_ENOTFOUND ? CL_OK : err;
+	if ((err2 = cl_store_end(&t)) != CL_OK)
+		err = err2;
+	if (err != CL_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* Positions of the proof being gathered; overflow sticks as CL_ETOOBIG. */
+struct proof {
+	struct cl_cred_answer	*a;
+	cl_err			 err;
+};
+
+static void
+proof_add(struct proof *p, uint64_t pos)
+{
+	uint32_t	i;
+
+	if (p == NULL || p->err != CL_OK)
+		return;
+	for (i = 0; i < p->a->proof_cnt; i++)
+		if (p->a->proof[i] == pos)
+			return;
+	if (p->a->proof_cnt == CL_BUNDLE_EVENTS_MAX) {
+		p->err = CL_ETOOBIG;
+		return;
+	}
+	p->a->proof[p->a->proof_cnt++] = pos;
+}
+
+/* A forked feed's proof: its event at the fork point and one other. */
+static void
+proof_fork(struct cl_txn *t, struct proof *p, const uint8_t *author,
+    uint64_t fork_seq)
+{
+	struct cl_iter	it;
+	struct cl_val	k, v;
+	uint8_t		pre[CL__FEED_KLEN];
+	uint64_t	pos;
+
+	if (p == NULL)
+		return;
+	if (feed_get(t, author, fork_seq, NULL, &pos))
+		proof_add(p, pos);
+	memcpy(pre, author, CL_PK_LEN);
+	cl_store_be64(pre + CL_PK_LEN, fork_seq);
+	cl_store_iter_begin(t, &it, CL_DB_FORK, pre, sizeof(pre), NULL, 0);
+	if (cl_store_iter_next(&it, &k, &v) && v.len == 8)
+		proof_add(p, cl_store_load64(v.ptr));
+	cl_store_iter_end(&it);
+}
+
+/*
+ * The issuer's effective window from the ACCREDITs and WITHDRAWs held.
+ * Those an authority wrote at or after its own fork point do not count.
+ * With p, every one of them (and the forks that void some) joins the
+ * proof; with first, the position of the effective ACCREDIT with the
+ * lowest from_seq.
+ */
+static void
+window_of(struct cl_txn *t, const uint8_t *issuer, struct cl_window *w,
+    struct proof *p, uint64_t *first)
+{
+	struct cl_iter	 it;
+	struct cl_val	 k, v;
+	struct cl_head	 h;
+	const uint8_t	*kp, *vp;
+	uint64_t	 aseq, val, best = UINT64_MAX;
+
+	cl_window_init(w);
+	cl__head_read(t, issuer, &h);
+	if (h.fork_seq != 0) {
+		w->fork = h.fork_seq;
+		proof_fork(t, p, issuer, h.fork_seq);
+	}
+	cl_store_iter_begin(t, &it, CL_DB_ACCRED, issuer, CL_PK_LEN, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL__ACCRED_KLEN || v.len != CL__ACCRED_LEN) {
+			t->err = CL_ESTORE;
+			break;
+		}
+		kp = k.ptr;
+		vp = v.ptr;
+		aseq = cl_store_load64(kp + 2 * CL_PK_LEN);
+		val = cl_store_load64(vp + 1);
+		proof_add(p, cl_store_load64(vp + 9));
+		cl__head_read(t, kp + CL_PK_LEN, &h);
+		if (h.fork_seq != 0) {
+			proof_fork(t, p, kp + CL_PK_LEN, h.fork_seq);
+			if (h.fork_seq <= aseq)
+				continue;
+		}
+		if (vp[0] == CL__ACCRED_GRANT) {
+			cl_window_accredit(w, val);
+			if (first != NULL && val < best) {
+				best = val;
+				*first = cl_store_load64(vp + 9);
+			}
+		} else {
+			cl_window_withdraw(w, val);
+		}
+	}
+	cl_store_iter_end(&it);
+}
+
+cl_err
+cl_ledger_window(struct cl_ledger *l, const uint8_t issuer[static CL_PK_LEN],
+    struct cl_window *w)
+{
+	struct cl_txn	t;
+
+	cl_store_begin(&l->st, &t, false);
+	window_of(&t, issuer, w, NULL, NULL);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_accredit_pos(struct cl_ledger *l,
+    const uint8_t issuer[static CL_PK_LEN], uint64_t *pos)
+{
+	struct cl_txn		t;
+	struct cl_window	w;
+	cl_err			err;
+
+	*pos = UINT64_MAX;
+	cl_store_begin(&l->st, &t, false);
+	window_of(&t, issuer, &w, NULL, pos);
+	if ((err = cl_store_end(&t)) != CL_OK)
+		return err;
+	return *pos == UINT64_MAX ? CL_ENOTFOUND : CL_OK;
+}
+
+static bool
+define_get(struct cl_txn *t, const uint8_t *id, uint64_t *pos)
+{
+	struct cl_val	v;
+
+	if (!cl_store_get(t, CL_DB_ACHIEVEMENT, id, CL_ID_LEN, &v))
+		return false;
+	if (v.len != CL__ACH_LEN) {
+		t->err = CL_ESTORE;
+		return false;
+	}
+	*pos = cl_store_load64(v.ptr);
+	return true;
+}
+
+cl_err
+cl_ledger_define_pos(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
+    uint64_t *pos)
+{
+	struct cl_txn	t;
+	bool		found;
+	cl_err		err;
+
+	cl_store_begin(&l->st, &t, false);
+	found = define_get(&t, id, pos);
+	if ((err = cl_store_end(&t)) != CL_OK)
+		return err;
+	return found ? CL_OK : CL_ENOTFOUND;
+}
+
+cl_err
+cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
+    uint64_t now, struct cl_cred_answer *a)
+{
+	struct cl_txn		 t;
+	struct cl_iter		 it;
+	struct cl_val		 k, v;
+	struct cl__cred		 c;
+	struct cl_change	 ch[CL_CRED_CHANGES_MAX];
+	uint64_t		 chpos[CL_CRED_CHANGES_MAX], pos;
+	struct cl_status_in	 in;
+	struct cl_status_out	 out;
+	struct proof		 p = { a, CL_OK };
+	uint32_t		 n = 0;
+	const uint8_t		*vp;
+
+	memset(a, 0, sizeof(*a));
+	memcpy(a->id, id, CL_ID_LEN);
+	a->status = CL_ST_UNKNOWN;
+	a->status_pos = UINT64_MAX;
+	cl_store_begin(&l->st, &t, false);
+	if (!cl_store_get(&t, CL_DB_CRED, id, CL_ID_LEN, &v))
+		return cl_store_end(&t);
+	if (v.len != CL__CRED_LEN) {
+		t.err = CL_ESTORE;
+		return cl_store_end(&t);
+	}
+	cl__cred_unpack(&c, v.ptr);
+	proof_add(&p, c.pos);
+	if (define_get(&t, c.achievement, &pos))
+		proof_add(&p, pos);
+	cl_store_iter_begin(&t, &it, CL_DB_CREDEV, id, CL_ID_LEN, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v) && n < CL_CRED_CHANGES_MAX) {
+		if (k.len != CL__CREDEV_KLEN || v.len != CL__CREDEV_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		vp = v.ptr;
+		if (vp[1] != CL_VOID_NONE)
+			continue;
+		ch[n].seq = cl_store_load64((const uint8_t *)k.ptr +
+		    CL_ID_LEN);
+		ch[n].type = vp[0];
+		chpos[n] = cl_store_load64(vp + 2);
+		proof_add(&p, chpos[n]);
+		n++;
+	}
+	cl_store_iter_end(&it);
+	window_of(&t, c.issuer, &a->win, &p, NULL);
+
+	in.issue_seq = c.seq;
+	in.issue_void = (enum cl_void)c.issue_void;
+	in.valid_until = c.valid_until;
+	in.win = a->win;
+	in.changes = ch;
+	in.changes_cnt = n;
+	in.now = now;
+	cl_status_eval(&in, &out);
+	a->status = out.status;
+	a->void_reason = out.void_reason;
+	if (out.last_change >= 0)
+		a->status_pos = chpos[out.last_change];
+	memcpy(a->issuer, c.issuer, CL_PK_LEN);
+	memcpy(a->achievement, c.achievement, CL_ID_LEN);
+	memcpy(a->holder, c.holder, CL_ID_LEN);
+	memcpy(a->digest, c.digest, CL_ID_LEN);
+	a->issue_seq = c.seq;
+	a->issued_at = c.issued_at;
+	a->valid_until = c.valid_until;
+	if (t.err == CL_OK)
+		t.err = p.err;
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_bundle(struct cl_ledger *l, const struct cl_cred_answer *a,
+    uint8_t **out, size_t *len)
+{
+	uint8_t		*ev[CL_BUNDLE_EVENTS_MAX];
+	size_t		 ev_len[CL_BUNDLE_EVENTS_MAX], cap = 16;
+	uint32_t	 i, n = 0;
+	cl_err		 err = CL_OK;
+
+	*out = NULL;
+	*len = 0;
+	for (i = 0; i < a->proof_cnt && err == CL_OK; i++) {
+		err = cl_ledger_event_at(l, a->proof[i], &ev[n], &ev_len[n]);
+		if (err == CL_OK)
+			cap += ev_len[n++] + 5;
+	}
+	if (err == CL_OK && (*out = malloc(cap)) == NULL)
+		err = CL_ENOMEM;
+	if (err == CL_OK)
+		err = cl_bundle_encode((const uint8_t *const *)ev, ev_len, n,
+		    *out, cap, len);
+	for (i = 0; i < n; i++)
+		free(ev[i]);
+	if (err != CL_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+static cl_err
+by_ref(struct cl_ledger *l, enum cl_db db, const uint8_t *ref,
+    uint8_t (*ids)[CL_ID_LEN], uint32_t *cnt, bool *more)
+{
+	struct cl_txn	t;
+	struct cl_iter	it;
+	struct cl_val	k, v;
+
+	*cnt = 0;
+	*more = false;
+	cl_store_begin(&l->st, &t, false);
+	cl_store_iter_begin(&t, &it, db, ref, CL_ID_LEN, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL__REF_KLEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		if (*cnt == CL_QUERY_CREDS_MAX) {
+			*more = true;
+			break;
+		}
+		memcpy(ids[(*cnt)++], (const uint8_t *)k.ptr + CL_ID_LEN,
+		    CL_ID_LEN);
+	}
+	cl_store_iter_end(&it);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_by_holder(struct cl_ledger *l,
+    const uint8_t holder[static CL_ID_LEN], uint8_t (*ids)[CL_ID_LEN],
+    uint32_t *cnt, bool *more)
+{
+	return by_ref(l, CL_DB_HOLDER, holder, ids, cnt, more);
+}
+
+cl_err
+cl_ledger_by_digest(struct cl_ledger *l,
+    const uint8_t digest[static CL_ID_LEN], uint8_t (*ids)[CL_ID_LEN],
+    uint32_t *cnt, bool *more)
+{
+	return by_ref(l, CL_DB_DIGEST, digest, ids, cnt, more);
+}
+
+cl_err
+cl_ledger_counts(struct cl_ledger *l, struct cl_counts *c)
+{
+	struct cl_txn	 t;
+	struct cl_val	 v;
+	const uint8_t	*p;
+	int		 i;
+
+	memset(c, 0, sizeof(*c));
+	cl_store_begin(&l->st, &t, false);
+	if (cl_store_get(&t, CL_DB_META, CL__META_COUNTS,
+	    strlen(CL__META_COUNTS), &v) && v.len == 8 * CL__COUNTS_N) {
+		p = v.ptr;
+		for (i = CL_EV_TYPE_MIN; i <= CL_EV_TYPE_MAX; i++)
+			c->by_type[i] = cl_store_load64(p + 8 * (i - 1));
+		c->void_events = cl_store_load64(p + 8 * CL__CNT_VOID);
+		c->forks = cl_store_load64(p + 8 * CL__CNT_FORKS);
+		c->credentials = cl_store_load64(p + 8 * CL__CNT_CREDS);
+	}
+	c->feeds = cl_store_count(&t, CL_DB_HEAD);
+	c->log = l->log_size;
+	return cl_store_end(&t);
+}
+
+/*
+ * A disputed feed counts by its fork point alone: nodes may hold different
+ * branches past it, and no answer depends on them.
+ */
+cl_err
+cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
+{
+	crypto_hash_sha256_state	 hs;
+	struct cl_txn			 t;
+	struct cl_iter			 it;
+	struct cl_val			 k, v;
+	const uint8_t			*p;
+	uint8_t				 rec[8 + CL_ID_LEN + 1];
+	uint64_t			 fork;
+
+	crypto_hash_sha256_init(&hs);
+	crypto_hash_sha256_update(&hs, (const uint8_t *)state_tag,
+	    sizeof(state_tag) - 1);
+	cl_store_begin(&l->st, &t, false);
+	cl_store_iter_begin(&t, &it, CL_DB_HEAD, NULL, 0, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL_PK_LEN || v.len != CL__HEAD_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		p = v.ptr;
+		fork = cl_store_load64(p + 40);
+		memset(rec, 0, sizeof(rec));
+		if (fork != 0) {
+			cl_store_be64(rec, fork);
+			rec[8 + CL_ID_LEN] = 1;
+		} else {
+			memcpy(rec, p, 8 + CL_ID_LEN);
+		}
+		crypto_hash_sha256_update(&hs, k.ptr, CL_PK_LEN);
+		crypto_hash_sha256_update(&hs, rec, sizeof(rec));
+	}
+	cl_store_iter_end(&it);
+	crypto_hash_sha256_final(&hs, digest);
+	return cl_store_end(&t);
+}

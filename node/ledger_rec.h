@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Key and record layouts of the ledger's databases (fixed-width, big-endian
+ * integers), shared by ledger.c and ledger_query.c.  Private to node/.
+ */
+#ifndef CL_NODE_LEDGER_REC_H
+#define CL_NODE_LEDGER_REC_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "limits.h"
+#include "store.h"
+
+/* HEAD: author -> seq | id | fork_seq | pos */
+#define CL__HEAD_LEN	(8 + CL_ID_LEN + 8 + 8)
+/* FEED: author | seq -> id | pos */
+#define CL__FEED_KLEN	(CL_PK_LEN + 8)
+#define CL__FEED_LEN	(CL_ID_LEN + 8)
+/* ACCRED: issuer | authority | authority seq -> kind | value | pos */
+#define CL__ACCRED_KLEN	(2 * CL_PK_LEN + 8)
+#define CL__ACCRED_LEN	(1 + 8 + 8)
+/* ACHIEVEMENT: DEFINE id -> pos | author | seq */
+#define CL__ACH_LEN	(8 + CL_PK_LEN + 8)
+/* CREDEV: ISSUE id | seq -> type | void | pos */
+#define CL__CREDEV_KLEN	(CL_ID_LEN + 8)
+#define CL__CREDEV_LEN	(1 + 1 + 8)
+/* FORK: author | seq | other id -> pos of the other event */
+#define CL__FORK_KLEN	(CL_PK_LEN + 8 + CL_ID_LEN)
+/* HOLDER, DIGEST: ref | ISSUE id -> (empty) */
+#define CL__REF_KLEN	(2 * CL_ID_LEN)
+
+/* META keys. */
+#define CL__META_GENESIS	"genesis"
+#define CL__META_SCHEMA		"schema"
+#define CL__META_COUNTS		"counts"
+/* counts: by_type[1..7], void, forks, credentials: u64 each */
+#define CL__COUNTS_N		10
+#define CL__CNT_VOID		7
+#define CL__CNT_FORKS		8
+#define CL__CNT_CREDS		9
+
+/* CRED: ISSUE id -> this record. */
+struct cl__cred {
+	uint8_t		issuer[CL_PK_LEN];
+	uint64_t	seq;
+	uint64_t	pos;
+	uint8_t		achievement[CL_ID_LEN];
+	uint8_t		holder[CL_ID_LEN];
+	uint8_t		digest[CL_ID_LEN];
+	uint64_t	issued_at;
+	uint64_t	valid_until;
+	uint8_t		issue_void;	/* enum cl_void */
+	uint8_t		feed_status;	/* VALID, SUSPENDED, REVOKED */
+	uint16_t	changes;	/* status changes held */
+};
+#define CL__CRED_LEN	(CL_PK_LEN + 8 + 8 + 3 * CL_ID_LEN + 8 + 8 + 4)
+
+/* ACCRED kinds. */
+#define CL__ACCRED_GRANT	1
+#define CL__ACCRED_WITHDRAW	2
+
+static inline void
+cl__cred_pack(uint8_t *p, const struct cl__cred *c)
+{
+	memcpy(p, c->issuer, 32);
+	cl_store_be64(p + 32, c->seq);
+	cl_store_be64(p + 40, c->pos);
+	memcpy(p + 48, c->achievement, 32);
+	memcpy(p + 80, c->holder, 32);
+	memcpy(p + 112, c->digest, 32);
+	cl_store_be64(p + 144, c->issued_at);
+	cl_store_be64(p + 152, c->valid_until);
+	p[160] = c->issue_void;
+	p[161] = c->feed_status;
+	p[162] = (uint8_t)(c->changes >> 8);
+	p[163] = (uint8_t)c->changes;
+}
+
+static inline void
+cl__cred_unpack(struct cl__cred *c, const uint8_t *p)
+{
+	memcpy(c->issuer, p, 32);
+	c->seq = cl_store_load64(p + 32);
+	c->pos = cl_store_load64(p + 40);
+	memcpy(c->achievement, p + 48, 32);
+	memcpy(c->holder, p + 80, 32);
+	memcpy(c->digest, p + 112, 32);
+	c->issued_at = cl_store_load64(p + 144);
+	c->valid_until = cl_store_load64(p + 152);
+	c->issue_void = p[160];
+	c->feed_status = p[161];
+	c->changes = (uint16_t)(p[162] << 8 | p[163]);
+}
+
+struct cl_head;
+
+/* Read a head record; *h is zeroed when the author has no feed. */
+void	cl__head_read(struct cl_txn *t, const uint8_t *author,
+	    struct cl_head *h);
+
+#endif
