@@ -300,7 +300,12 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	}
 	cl__cred_unpack(&c, v.ptr);
 	proof_add(&p, c.pos);
-	if (define_get(&t, c.achievement, &pos))
+	/*
+	 * Only the issuer's own DEFINE proves anything: one of another
+	 * feed is why the ISSUE is void, and a bundle with it is refused.
+	 */
+	if (c.issue_void == CL_VOID_NONE &&
+	    define_get(&t, c.achievement, &pos))
 		proof_add(&p, pos);
 	cl_store_iter_begin(&t, &it, CL_DB_CREDEV, id, CL_ID_LEN, NULL, 0);
 	while (cl_store_iter_next(&it, &k, &v) && n < CL_CRED_CHANGES_MAX) {
@@ -356,6 +361,10 @@ cl_ledger_bundle(struct cl_ledger *l, const struct cl_cred_answer *a,
 
 	*out = NULL;
 	*len = 0;
+	if (a->proof_cnt == 0)
+		return CL_ENOTFOUND;	/* an unknown credential */
+	memset(ev, 0, sizeof(ev));
+	memset(ev_len, 0, sizeof(ev_len));
 	for (i = 0; i < a->proof_cnt && err == CL_OK; i++) {
 		err = cl_ledger_event_at(l, a->proof[i], &ev[n], &ev_len[n]);
 		if (err == CL_OK)
