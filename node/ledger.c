@@ -360,10 +360,12 @@ conflict(struct batch *b, struct cl_submit *s, struct cl_head *h,
 	}
 	memcpy(fk, k, CL__FEED_KLEN);
 	memcpy(fk + CL__FEED_KLEN, s->id, CL_ID_LEN);
-	if ((h->fork_seq != 0 && h->fork_seq < s->ev.seq) ||
-	    cl_store_get(&b->t, CL_DB_FORK, fk, sizeof(fk), &v)) {
-		r->acc = h->fork_seq != 0 && h->fork_seq < s->ev.seq ?
-		    CL_ACC_DISPUTED : CL_ACC_DUPLICATE;
+	if (cl_store_get(&b->t, CL_DB_FORK, fk, sizeof(fk), &v)) {
+		r->acc = CL_ACC_DUPLICATE;
+		return;
+	}
+	if (h->fork_seq != 0 && h->fork_seq <= s->ev.seq) {
+		r->acc = CL_ACC_DISPUTED;	/* proves nothing new */
 		return;
 	}
 	pos = log_append(b, &s->ev);

@@ -164,9 +164,11 @@ proof_fork(struct cl_txn *t, struct proof *p, const uint8_t *author,
 /*
  * The issuer's effective window from the ACCREDITs and WITHDRAWs held.
  * Those an authority wrote at or after its own fork point do not count.
- * With p, every one of them (and the forks that void some) joins the
- * proof; with first, the position of the effective ACCREDIT with the
- * lowest from_seq.
+ * With p, the proof gets what determines the window and nothing more: the
+ * issuer's fork proof, the effective ACCREDIT with the lowest from_seq and
+ * the effective WITHDRAW with the lowest after_seq (others only widen or
+ * repeat them), so a proof stays small however many there are.  With
+ * first, the position of that ACCREDIT.
  */
 static void
 window_of(struct cl_txn *t, const uint8_t *issuer, struct cl_window *w,
@@ -176,7 +178,7 @@ window_of(struct cl_txn *t, const uint8_t *issuer, struct cl_window *w,
 	struct cl_val	 k, v;
 	struct cl_head	 h;
 	const uint8_t	*kp, *vp;
-	uint64_t	 aseq, val, best = UINT64_MAX;
+	uint64_t	 aseq, val, grant = UINT64_MAX, withdraw = UINT64_MAX;
 
 	cl_window_init(w);
 	cl__head_read(t, issuer, &h);
@@ -194,24 +196,24 @@ window_of(struct cl_txn *t, const uint8_t *issuer, struct cl_window *w,
 		vp = v.ptr;
 		aseq = cl_store_load64(kp + 2 * CL_PK_LEN);
 		val = cl_store_load64(vp + 1);
-		proof_add(p, cl_store_load64(vp + 9));
 		cl__head_read(t, kp + CL_PK_LEN, &h);
-		if (h.fork_seq != 0) {
-			proof_fork(t, p, kp + CL_PK_LEN, h.fork_seq);
-			if (h.fork_seq <= aseq)
-				continue;
-		}
-		if (vp[0] == CL__ACCRED_GRANT) {
+		if (h.fork_seq != 0 && h.fork_seq <= aseq)
+			continue;
+		if (vp[0] == CL__ACCRED_GRANT && val < w->from) {
 			cl_window_accredit(w, val);
-			if (first != NULL && val < best) {
-				best = val;
-				*first = cl_store_load64(vp + 9);
-			}
-		} else {
+			grant = cl_store_load64(vp + 9);
+		} else if (vp[0] == CL__ACCRED_WITHDRAW && val < w->after) {
 			cl_window_withdraw(w, val);
+			withdraw = cl_store_load64(vp + 9);
 		}
 	}
 	cl_store_iter_end(&it);
+	if (grant != UINT64_MAX)
+		proof_add(p, grant);
+	if (withdraw != UINT64_MAX)
+		proof_add(p, withdraw);
+	if (first != NULL)
+		*first = grant;
 }
 
 cl_err
@@ -300,6 +302,17 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	}
 	cl__cred_unpack(&c, v.ptr);
 	proof_add(&p, c.pos);
+	window_of(&t, c.issuer, &a->win, &p, NULL);
+	if (a->win.from == UINT64_MAX) {
+		/*
+		 * No effective ACCREDIT names the issuer.  Whether a node
+		 * took its events at all depended on which branch of a
+		 * forked authority it saw first, so the answer must not:
+		 * such a credential is unknown, as on a node without it.
+		 */
+		a->proof_cnt = 0;
+		return cl_store_end(&t);
+	}
 	/*
 	 * Only the issuer's own DEFINE proves anything: one of another
 	 * feed is why the ISSUE is void, and a bundle with it is refused.
@@ -324,7 +337,6 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 		n++;
 	}
 	cl_store_iter_end(&it);
-	window_of(&t, c.issuer, &a->win, &p, NULL);
 
 	in.issue_seq = c.seq;
 	in.issue_void = (enum cl_void)c.issue_void;
@@ -454,7 +466,9 @@ cl_ledger_counts(struct cl_ledger *l, struct cl_counts *c)
 
 /*
  * A disputed feed counts by its fork point alone: nodes may hold different
- * branches past it, and no answer depends on them.
+ * branches past it, and no answer depends on them.  The feed of an issuer
+ * that no effective ACCREDIT names does not count: whether a node holds
+ * it depended on arrival order (see cl_ledger_credential()).
  */
 cl_err
 cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
@@ -466,6 +480,7 @@ cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
 	const uint8_t			*p;
 	uint8_t				 rec[8 + CL_ID_LEN + 1];
 	uint64_t			 fork;
+	struct cl_window		 w;
 
 	crypto_hash_sha256_init(&hs);
 	crypto_hash_sha256_update(&hs, (const uint8_t *)state_tag,
@@ -478,6 +493,11 @@ cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
 			break;
 		}
 		p = v.ptr;
+		if (cl_genesis_find(&l->genesis, k.ptr) < 0) {
+			window_of(&t, k.ptr, &w, NULL, NULL);
+			if (w.from == UINT64_MAX)
+				continue;
+		}
 		fork = cl_store_load64(p + 40);
 		memset(rec, 0, sizeof(rec));
 		if (fork != 0) {

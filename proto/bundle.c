@@ -130,11 +130,16 @@ fork_of(const struct cl_bundle *b, const uint8_t *author)
 	return fork;
 }
 
+/* Is event i one of a fork pair of the issuer or of a genesis authority? */
 static bool
-in_fork_pair(const struct cl_bundle *b, uint32_t i)
+in_fork_pair(const struct cl_bundle *b, const struct cl_genesis *g,
+    uint32_t i)
 {
 	uint32_t	j;
 
+	if (memcmp(b->ev[i].author, b->ev[b->issue].author, CL_PK_LEN) != 0 &&
+	    cl_genesis_find(g, b->ev[i].author) < 0)
+		return false;
 	for (j = 0; j < b->ev_cnt; j++)
 		if (j != i && same_feed_seq(&b->ev[i], &b->ev[j]))
 			return true;
@@ -238,7 +243,7 @@ cl_bundle_check(struct cl_bundle *b, const struct cl_genesis *g,
 		default:
 			break;
 		}
-		if (!in_fork_pair(b, i)) {
+		if (!in_fork_pair(b, g, i)) {
 			err = bad(where, "an event the answer does not rest "
 			    "on");
 			goto fail;

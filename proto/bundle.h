@@ -50,7 +50,8 @@ CL_NODISCARD cl_err	cl_bundle_encode(const uint8_t *const *ev,
  * by genesis authorities, fork proofs of the issuer or those authorities).
  * Then the status is derived with cl_status_eval(), exactly as a node does.
  * On success b holds the decoded events; release with cl_bundle_free().
- * Errors: decoder errors, CL_EBADSIG, CL_ENETWORK, CL_EBUNDLE (an event
+ * Errors: decoder errors, CL_EBADSIG (also for an event signed for another
+ * network: the network id is part of what is signed), CL_EBUNDLE (an event
  * that does not belong, a missing ISSUE, a broken link), CL_ENOMEM.
  * where, if not NULL, says what was wrong.
  */

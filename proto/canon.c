@@ -593,6 +593,7 @@ cl__rec_decode(const msgpack_object *obj, const struct cl__table *t,
 	for (i = 0; i < obj->via.map.size; i++) {
 		kv = &obj->via.map.ptr[i];
 		if (kv->key.type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+			at = t->name;	/* names no field: the record's fault */
 			err = CL_EBADTYPE;
 			goto out;
 		}
@@ -610,15 +611,21 @@ cl__rec_decode(const msgpack_object *obj, const struct cl__table *t,
 			}
 		}
 		if (fi == t->n || t->f[fi].key != key) {
+			at = t->name;	/* not the field decoded before it */
 			err = CL_EUNKNOWNKEY;
 			goto out;
 		}
 		at = t->f[fi].name;
+		if (where != NULL)
+			where->field = NULL;
 		err = dec_field(&kv->val, &t->f[fi], rec, where);
 		if (err != CL_OK) {
-			/* a nested record already said where */
-			if (t->f[fi].kind == CL_FK_RECORDS ||
-			    t->f[fi].kind == CL_FK_BODY)
+			/*
+			 * A nested record has said where; an error of the
+			 * list of records itself (not a list, too long,
+			 * empty) is this field's.
+			 */
+			if (where != NULL && where->field != NULL)
 				return err;
 			goto out;
 		}

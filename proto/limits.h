@@ -44,7 +44,8 @@
  * ACCREDITs and WITHDRAWs, and fork proofs.
  */
 #define CL_BUNDLE_EVENTS_MAX	256
-#define CL_BUNDLE_MAX		(CL_BUNDLE_EVENTS_MAX * CL_EVENT_MAX)
+#define CL_BUNDLE_MAX		(5 + CL_BUNDLE_EVENTS_MAX * (5 + CL_EVENT_MAX))
+					/* with msgpack headers */
 
 /* Connections (used by the daemon). */
 #define CL_FRAME_MAX		(4 * 1024 * 1024)	/* bytes, after auth */
