@@ -406,11 +406,11 @@ apply_one(struct batch *b, struct cl_submit *s, struct cl_result *r)
 	head_get(b, author, &h);
 	if (s->ev.seq <= h.seq) {
 		conflict(b, s, &h, r);
+	} else if (h.fork_seq != 0) {
+		r->acc = CL_ACC_DISPUTED;	/* a forked feed never grows */
 	} else if (s->ev.seq > h.seq + 1) {
 		r->acc = CL_ACC_GAP;
 		r->head_seq = h.seq;
-	} else if (h.fork_seq != 0) {
-		r->acc = CL_ACC_DISPUTED;
 	} else if (s->ev.seq > 1 && memcmp(s->ev.prev, h.id, CL_ID_LEN) != 0) {
 		r->acc = CL_ACC_PREV_MISMATCH;
 		r->head_seq = h.seq;

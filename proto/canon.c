@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#define CL_DEPTH_MAX	8	/* event > body > array > pair > value */
+#include "limits.h"
+
 
 static int
 w_write(void *data, const char *buf, size_t len)
@@ -192,8 +193,14 @@ cl__parse(const uint8_t *in, size_t len, msgpack_zone *z, msgpack_object *obj)
 	}
 }
 
-bool
-cl__utf8_valid(const char *str, size_t len)
+/*
+ * Walk s as UTF-8, calling ok() on each code point; false at the first
+ * invalid sequence (overlong, surrogate, > U+10FFFF, truncated) or the
+ * first code point ok() refuses.
+ */
+static bool
+utf8_walk(const char *str, size_t len, bool (*ok)(uint32_t, uint8_t),
+    uint8_t chk)
 {
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 i = 0, n, k;
@@ -201,10 +208,9 @@ cl__utf8_valid(const char *str, size_t len)
 
 	while (i < len) {
 		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			n = 0;
+			cp = s[i];
+		} else if (s[i] >= 0xc2 && s[i] <= 0xdf) {
 			n = 1;
 			cp = s[i] & 0x1fu;
 		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
@@ -223,11 +229,42 @@ cl__utf8_valid(const char *str, size_t len)
 				return false;
 			cp = cp << 6 | (s[i + k] & 0x3fu);
 		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		if (ok != NULL && !ok(cp, chk))
 			return false;
 		i += n + 1;
 	}
+	return true;
+}
+
+bool
+cl__utf8_valid(const char *s, size_t len)
+{
+	return utf8_walk(s, len, NULL, 0);
+}
+
+/*
+ * Characters that can make a name read as another on a verification
+ * page, or drive a terminal: C0 and C1 controls (free text may keep tab
+ * and newline), zero-width and direction marks, bidi embeddings,
+ * overrides and isolates, the byte-order mark, non-characters.
+ */
+static bool
+cp_allowed(uint32_t cp, uint8_t chk)
+{
+	if (cp < 0x20)
+		return chk == CL_CHK_TEXT && (cp == '\t' || cp == '\n');
+	if (cp >= 0x7f && cp <= 0x9f)
+		return false;
+	if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+	    (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+		return false;
+	if (chk == CL_CHK_URI)
+		return cp > 0x20 && cp < 0x7f;
 	return true;
 }
 
@@ -273,27 +310,14 @@ lang_valid(const char *s, size_t len)
 static cl_err
 str_check(const char *s, size_t len, uint8_t chk, uint64_t max)
 {
-	size_t	i;
-	bool	colon = false;
-
 	if (len == 0)
 		return CL_ERANGE;
 	if (len > max)
 		return CL_ETOOBIG;
 	if (!cl__utf8_valid(s, len))
 		return CL_EBADUTF8;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == 0)
-			return CL_ERANGE;
-		if (chk != CL_CHK_TEXT && (c < 0x20 || c == 0x7f))
-			return CL_ERANGE;
-		if (chk == CL_CHK_URI && (c <= 0x20 || c >= 0x7f))
-			return CL_ERANGE;
-		if (c == ':')
-			colon = true;
-	}
+	if (!utf8_walk(s, len, cp_allowed, chk))
+		return CL_ERANGE;
 	switch (chk) {
 	case CL_CHK_COUNTRY:
 		return len == 2 && is_upper(s[0]) && is_upper(s[1]) ?
@@ -301,7 +325,7 @@ str_check(const char *s, size_t len, uint8_t chk, uint64_t max)
 	case CL_CHK_LANG:
 		return lang_valid(s, len) ? CL_OK : CL_ERANGE;
 	case CL_CHK_URI:
-		return colon ? CL_OK : CL_ERANGE;
+		return memchr(s, ':', len) != NULL ? CL_OK : CL_ERANGE;
 	default:
 		return CL_OK;
 	}

@@ -46,7 +46,11 @@ void	cl__w_array(struct cl__w *, size_t);
 CL_NODISCARD cl_err	cl__parse(const uint8_t *in, size_t len,
 			    msgpack_zone *z, msgpack_object *obj);
 
-/* True if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
+/*
+ * True if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF).
+ * Every string field also refuses C0/C1 controls (but tab and newline in
+ * free text), zero-width and bidi control characters, BOM, non-characters.
+ */
 bool	cl__utf8_valid(const char *s, size_t len);
 
 /* Field kinds of a record table. */
@@ -65,7 +69,7 @@ enum cl__fk {
 
 /* Checks on string contents, beyond UTF-8 and length. */
 enum cl__chk {
-	CL_CHK_TEXT,		/* any UTF-8 without NUL */
+	CL_CHK_TEXT,		/* no controls but tab and newline */
 	CL_CHK_NAME,		/* no control characters */
 	CL_CHK_COUNTRY,		/* ISO 3166-1 alpha-2: two of A-Z */
 	CL_CHK_LANG,		/* BCP 47 shape: ll(l)(-xxxx)* */

@@ -61,8 +61,8 @@ static const struct cl__field define_f[] = {
 	    CL_CHK_TEXT, CL_OUTCOMES_MAX, CL_TEXT_MAX, false),
 	F_ARR(4, CL_FK_STRS, skills, skills_cnt, "body.esco_skills",
 	    CL_CHK_URI, CL_SKILLS_MAX, CL_URI_MAX, true),
-	F_U64(5, ects, "body.ects", 1, 100000, true),
-	F_U64(6, hours, "body.hours", 1, 100000, true),
+	F_U64(5, ects, "body.ects", 1, CL_ECTS_MAX, true),
+	F_U64(6, hours, "body.hours", 1, CL_HOURS_MAX, true),
 	F_U64(7, eqf, "body.eqf", 1, CL_EQF_MAX, false),
 	F_STR(8, nqf, "body.nqf", CL_CHK_NAME, CL_NAME_MAX, false),
 	F_STR(9, assessment, "body.assessment", CL_CHK_TEXT, CL_TEXT_MAX,
@@ -127,7 +127,7 @@ body_table(const void *rec)
 
 #define S struct cl_event
 static const struct cl__field event_f[] = {
-	F_U64(0, version, "version", 1, 255, false),
+	F_U64(0, version, "version", 1, CL_VERSION_MAX, false),
 	F_U64(1, type, "type", CL_EV_TYPE_MIN, CL_EV_TYPE_MAX, false),
 	F_BIN32(2, author, "author", false),
 	F_U64(3, seq, "seq", 1, CL_SEQ_MAX, false),
@@ -202,6 +202,31 @@ str_cmp(const struct cl_str *a, const struct cl_str *b)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
+/* Does a list of strings or of ids hold an item twice? */
+static bool
+strs_repeat(const struct cl_str *v, uint32_t n)
+{
+	uint32_t	i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (str_cmp(&v[i], &v[j]) == 0)
+				return true;
+	return false;
+}
+
+static bool
+ids_repeat(const uint8_t (*v)[CL_ID_LEN], uint32_t n)
+{
+	uint32_t	i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (memcmp(v[i], v[j], CL_ID_LEN) == 0)
+				return true;
+	return false;
+}
+
 /*
  * Rules on one event that the field tables cannot say: they look at
  * several fields at once.  Decoder and encoder both apply them.
@@ -228,6 +253,9 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 		    a->eqf_min > a->eqf_max) {
 			at = "body.eqf_max";
 			err = CL_ERANGE;
+		} else if (strs_repeat(a->fields, a->fields_cnt)) {
+			at = "body.fields";
+			err = CL_EDUPKEY;
 		}
 		break;
 	}
@@ -237,8 +265,20 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 		if (d->ects == 0 && d->hours == 0) {
 			at = "body.workload";
 			err = CL_EMISSING;
+		} else if (strs_repeat(d->outcomes, d->outcomes_cnt)) {
+			at = "body.learning_outcomes";
+			err = CL_EDUPKEY;
+		} else if (strs_repeat(d->skills, d->skills_cnt)) {
+			at = "body.esco_skills";
+			err = CL_EDUPKEY;
+		} else if (ids_repeat((const uint8_t (*)[CL_ID_LEN])d->stack,
+		    d->stack_cnt)) {
+			at = "body.stackable_into";
+			err = CL_EDUPKEY;
 		}
-		for (i = 1; i < d->title_cnt && err == CL_OK; i++) {
+		/* over the array, the count is the encoder's TOOBIG */
+		for (i = 1; i < d->title_cnt && i < CL_TITLE_LANGS_MAX &&
+		    err == CL_OK; i++) {
 			int c = str_cmp(&d->title[i - 1].lang,
 			    &d->title[i].lang);
 

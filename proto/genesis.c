@@ -26,7 +26,7 @@ static const struct cl__table auth_t = { "authorities", auth_f, 3 };
 #define S struct cl_genesis
 static const struct cl__field genesis_f[] = {
 	{ .key = 0, .kind = CL_FK_U64, .name = "version",
-	    .off = offsetof(S, version), .min = 1, .max = 255 },
+	    .off = offsetof(S, version), .min = 1, .max = CL_VERSION_MAX },
 	{ .key = 1, .kind = CL_FK_STR, .chk = CL_CHK_NAME, .name = "name",
 	    .off = offsetof(S, name), .max = CL_NAME_MAX },
 	{ .key = 2, .kind = CL_FK_U64, .name = "created",
@@ -61,7 +61,8 @@ rules(const struct cl_genesis *g, struct cl_where *where)
 			where->field = "version";
 		return CL_EBADVERSION;
 	}
-	for (i = 0; i < g->auth_cnt; i++) {
+	/* over the array, the count is the encoder's TOOBIG */
+	for (i = 0; i < g->auth_cnt && i < CL_AUTHORITIES_MAX; i++) {
 		for (j = 0; j < i; j++) {
 			if (memcmp(g->auth[i].key, g->auth[j].key,
 			    CL_PK_LEN) == 0) {

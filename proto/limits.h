@@ -28,6 +28,11 @@
 #define CL_EQF_MAX		8	/* EQF levels are 1..8 */
 #define CL_REVOKE_CODE_MAX	9	/* REVOKE reason codes are 0..9 */
 #define CL_SEQ_MAX		((uint64_t)1 << 53)	/* fits any JSON number */
+#define CL_ECTS_MAX		100000ULL /* hundredths: 1,000 ECTS */
+#define CL_HOURS_MAX		100000ULL /* notional hours */
+#define CL_VERSION_MAX		255	/* versions a decoder can name */
+#define CL_DEPTH_MAX		8	/* msgpack nesting: event > body >
+					   array > pair > value, with room */
 
 /*
  * Status changes per credential.  Later ones are void, so that a proof
@@ -40,10 +45,11 @@
 #define CL_AUTHORITIES_MAX	64
 
 /*
- * A proof bundle: ISSUE, its status changes, DEFINE, the issuer's
- * ACCREDITs and WITHDRAWs, and fork proofs.
+ * A proof bundle: ISSUE, DEFINE, at most CL_CRED_CHANGES_MAX changes, the
+ * ACCREDIT and WITHDRAW that set the issuer's window, its fork proof: 70.
+ * A bundle fits in one frame (CL_FRAME_MAX) with room to spare.
  */
-#define CL_BUNDLE_EVENTS_MAX	256
+#define CL_BUNDLE_EVENTS_MAX	96
 #define CL_BUNDLE_MAX		(5 + CL_BUNDLE_EVENTS_MAX * (5 + CL_EVENT_MAX))
 					/* with msgpack headers */
 

@@ -19,11 +19,10 @@ struct json_t;
 #define CL_ACHIEVEMENT_FILE_MAX	(1024 * 1024)		/* bytes */
 
 /*
- * The largest ECTS value accepted, in hundredths (one million credits).
- * Far above any programme; it keeps every value with two decimals apart
- * from every value with three in a double (see "ects" below).
+ * ECTS values are bounded by CL_ECTS_MAX (proto/limits.h, in hundredths):
+ * far below the range where a double could confuse a value with two
+ * decimals and one with three (see "ects" below).
  */
-#define CL_ECTS_MAX		100000000ULL
 
 /*
  * The achievement JSON format, the text of `credledger define --file`:
