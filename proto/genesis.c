@@ -61,6 +61,11 @@ rules(const struct cl_genesis *g, struct cl_where *where)
 			where->field = "version";
 		return CL_EBADVERSION;
 	}
+	if (g->auth_cnt == 0) {
+		if (where != NULL)
+			where->field = "authorities";
+		return CL_EMISSING;
+	}
 	/* over the array, the count is the encoder's TOOBIG */
 	for (i = 0; i < g->auth_cnt && i < CL_AUTHORITIES_MAX; i++) {
 		for (j = 0; j < i; j++) {
@@ -124,11 +129,6 @@ cl_genesis_decode(struct cl_genesis *g, const uint8_t *in, size_t len,
 	err = cl__parse(raw, len, &zone, &obj);
 	if (err == CL_OK)
 		err = cl__rec_decode(&obj, &genesis_t, g, where);
-	if (err == CL_OK && g->auth_cnt == 0) {
-		err = CL_EMISSING;
-		if (where != NULL)
-			where->field = "authorities";
-	}
 	if (err == CL_OK)
 		err = rules(g, where);
 	if (err == CL_OK && (again = malloc(len)) == NULL)

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The verbs of the credledger command, one cmd_<verb>() each. */
+#ifndef CL_TOOLS_CMD_H
+#define CL_TOOLS_CMD_H
+
+/*
+ * Every verb is called as cmd_<verb>(argc, argv) with argv[0] the verb's
+ * name and the rest its arguments, ready for getopt_long().  It prints
+ * its usage to stdout and returns 0 for --help; it returns CL_TOOL_OK,
+ * CL_TOOL_FAIL after a runtime failure or CL_TOOL_USAGE after a bad
+ * argument (util.h), having said why on stderr.  main() flushes stdout
+ * afterwards and fails the command if any write to it failed, so verbs
+ * need not check each printf().
+ */
+int	cmd_keygen(int argc, char **argv);	/* cmd_key.c */
+int	cmd_pubkey(int argc, char **argv);	/* cmd_key.c */
+int	cmd_genesis(int argc, char **argv);	/* cmd_genesis.c */
+int	cmd_demo(int argc, char **argv);	/* cmd_demo.c */
+
+#endif
