@@ -12,7 +12,7 @@ static const char *const accept_names[] = {
 	[CL_ACC_REJECTED] = "rejected", [CL_ACC_GAP] = "gap",
 	[CL_ACC_UNKNOWN_AUTHOR] = "unknown_author", [CL_ACC_FORK] = "fork",
 	[CL_ACC_PREV_MISMATCH] = "prev_mismatch",
-	[CL_ACC_DISPUTED] = "disputed",
+	[CL_ACC_DISPUTED] = "disputed", [CL_ACC_FORK_FULL] = "fork_full",
 };
 
 const char *
@@ -135,6 +135,7 @@ head_put(struct batch *b, const uint8_t *author, const struct cl_head *h)
 	memcpy(v + 8, h->id, CL_ID_LEN);
 	cl_store_be64(v + 40, h->fork_seq);
 	cl_store_be64(v + 48, h->pos);
+	cl_store_be64(v + 56, h->fork_held);
 	cl_store_put(&b->t, CL_DB_HEAD, author, CL_PK_LEN, v, sizeof(v), 0);
 }
 
@@ -215,7 +216,11 @@ index_ref(struct batch *b, enum cl_db db, const uint8_t *ref,
 	cl_store_put(&b->t, db, k, sizeof(k), "", 0, 0);
 }
 
-/* ISSUE: void unless its DEFINE came earlier in the same feed. */
+/*
+ * ISSUE: void unless its DEFINE came earlier in the same feed.  "Earlier"
+ * is checked, not assumed: an ISSUE kept as a fork proof may name the
+ * DEFINE the feed holds at the same seq, on the other branch.
+ */
 static enum cl_void
 index_issue(struct batch *b, const struct cl_submit *s, uint64_t pos)
 {
@@ -228,7 +233,9 @@ index_issue(struct batch *b, const struct cl_submit *s, uint64_t pos)
 	c.issue_void = CL_VOID_NO_DEFINE;
 	if (cl_store_get(&b->t, CL_DB_ACHIEVEMENT, is->achievement, CL_ID_LEN,
 	    &v) && v.len == CL__ACH_LEN &&
-	    memcmp((const uint8_t *)v.ptr + 8, s->ev.author, CL_PK_LEN) == 0)
+	    memcmp((const uint8_t *)v.ptr + 8, s->ev.author, CL_PK_LEN) == 0 &&
+	    cl_store_load64((const uint8_t *)v.ptr + 8 + CL_PK_LEN) <
+	    s->ev.seq)
 		c.issue_void = CL_VOID_NONE;
 	memcpy(c.issuer, s->ev.author, CL_PK_LEN);
 	c.seq = s->ev.seq;
@@ -244,7 +251,6 @@ index_issue(struct batch *b, const struct cl_submit *s, uint64_t pos)
 	index_ref(b, CL_DB_HOLDER, is->holder, s->id);
 	if (memcmp(is->digest, zero_id, CL_ID_LEN) != 0)
 		index_ref(b, CL_DB_DIGEST, is->digest, s->id);
-	b->counts[CL__CNT_CREDS]++;
 	return (enum cl_void)c.issue_void;
 }
 
@@ -319,6 +325,7 @@ append(struct batch *b, struct cl_submit *s, struct cl_head *h,
 		break;
 	case CL_EV_ISSUE:
 		r->void_reason = index_issue(b, s, pos);
+		b->counts[CL__CNT_CREDS]++;
 		break;
 	default:
 		r->void_reason = index_change(b, s, pos);
@@ -332,19 +339,92 @@ append(struct batch *b, struct cl_submit *s, struct cl_head *h,
 }
 
 /*
- * s claims seq <= head: the same event again, or an equivocation.  A fork
- * proof is kept only when it lowers the feed's fork point, so the proofs
- * an author can make us store are bounded by its feed's length, and the
- * fork point (all the state digest and the status rules look at) is the
- * lowest seq at which any two held events of the author differ.
+ * Keep s off the chain of its feed: an event of another branch past the
+ * fork point.  Every node that is given the same events then holds the
+ * same ones, whichever branch it took for its chain, so it can index them
+ * alike: ISSUEs (all answer disputed), DEFINEs, and an authority's
+ * ACCREDITs and WITHDRAWs (effect ignores those past its fork).  Status
+ * changes past the fork change nothing, so they are only kept.
+ */
+static uint64_t
+aside(struct batch *b, struct cl_submit *s)
+{
+	uint8_t		fk[CL__FORK_KLEN], pv[8];
+	uint64_t	pos = log_append(b, &s->ev);
+
+	memcpy(fk, s->ev.author, CL_PK_LEN);
+	cl_store_be64(fk + CL_PK_LEN, s->ev.seq);
+	memcpy(fk + CL__FEED_KLEN, s->id, CL_ID_LEN);
+	cl_store_be64(pv, pos);
+	cl_store_put(&b->t, CL_DB_FORK, fk, sizeof(fk), pv, 8,
+	    CL_PUT_NOOVERWRITE);
+	switch (s->ev.type) {
+	case CL_EV_ACCREDIT:
+	case CL_EV_WITHDRAW:
+		index_accred(b, &s->ev, pos);
+		break;
+	case CL_EV_DEFINE:
+		index_define(b, s, pos);
+		break;
+	case CL_EV_ISSUE:
+		(void)index_issue(b, s, pos);
+		b->counts[CL__CNT_CREDS]++;
+		break;
+	default:
+		break;
+	}
+	b->counts[s->ev.type - 1]++;
+	return pos;
+}
+
+/* Is s held off its feed's chain already? */
+static bool
+held_aside(struct batch *b, const struct cl_submit *s)
+{
+	uint8_t		fk[CL__FORK_KLEN];
+	struct cl_val	v;
+
+	memcpy(fk, s->ev.author, CL_PK_LEN);
+	cl_store_be64(fk + CL_PK_LEN, s->ev.seq);
+	memcpy(fk + CL__FEED_KLEN, s->id, CL_ID_LEN);
+	return cl_store_get(&b->t, CL_DB_FORK, fk, sizeof(fk), &v);
+}
+
+/*
+ * An event of a feed forked at or below its seq: held past the fork, up to
+ * CL_FORK_HELD_MAX events of the feed.
+ */
+static void
+disputed(struct batch *b, struct cl_submit *s, struct cl_head *h,
+    struct cl_result *r)
+{
+	if (held_aside(b, s)) {
+		r->acc = CL_ACC_DUPLICATE;
+		return;
+	}
+	if (h->fork_held >= CL_FORK_HELD_MAX) {
+		r->acc = CL_ACC_FORK_FULL;
+		return;
+	}
+	r->pos = aside(b, s);
+	h->fork_held++;
+	head_put(b, s->ev.author, h);
+	r->acc = CL_ACC_DISPUTED;
+}
+
+/*
+ * s claims seq <= head: the same event again, or an equivocation.  The
+ * fork point is the lowest seq at which two held events of the author
+ * differ; everything the author signed from there on is held but changes
+ * no status (DESIGN §4).  Lowering it counts the chain events it passes.
  */
 static void
 conflict(struct batch *b, struct cl_submit *s, struct cl_head *h,
     struct cl_result *r)
 {
-	uint8_t		k[CL__FEED_KLEN], fk[CL__FORK_KLEN], pv[8];
+	uint8_t		k[CL__FEED_KLEN];
 	struct cl_val	v;
-	uint64_t	pos;
+	uint64_t	top;
 
 	memcpy(k, s->ev.author, CL_PK_LEN);
 	cl_store_be64(k + CL_PK_LEN, s->ev.seq);
@@ -358,24 +438,23 @@ conflict(struct batch *b, struct cl_submit *s, struct cl_head *h,
 		r->acc = CL_ACC_DUPLICATE;
 		return;
 	}
-	memcpy(fk, k, CL__FEED_KLEN);
-	memcpy(fk + CL__FEED_KLEN, s->id, CL_ID_LEN);
-	if (cl_store_get(&b->t, CL_DB_FORK, fk, sizeof(fk), &v)) {
-		r->acc = CL_ACC_DUPLICATE;
-		return;
-	}
 	if (h->fork_seq != 0 && h->fork_seq <= s->ev.seq) {
-		r->acc = CL_ACC_DISPUTED;	/* proves nothing new */
+		disputed(b, s, h, r);
 		return;
 	}
-	pos = log_append(b, &s->ev);
-	cl_store_be64(pv, pos);
-	cl_store_put(&b->t, CL_DB_FORK, fk, sizeof(fk), pv, 8, 0);
+	if (held_aside(b, s)) {		/* cannot be: it would be the fork */
+		b->t.err = CL_ESTORE;
+		return;
+	}
+	/* chain events now at or past the fork: seq .. top */
+	top = h->fork_seq != 0 ? h->fork_seq - 1 : h->seq;
+	if (h->fork_seq == 0)
+		b->counts[CL__CNT_FORKS]++;
+	h->fork_held += top - s->ev.seq + 1 + 1;
 	h->fork_seq = s->ev.seq;
+	r->pos = aside(b, s);
 	head_put(b, s->ev.author, h);
-	b->counts[CL__CNT_FORKS]++;
 	r->acc = CL_ACC_FORK;
-	r->pos = pos;
 }
 
 static void
@@ -407,7 +486,7 @@ apply_one(struct batch *b, struct cl_submit *s, struct cl_result *r)
 	if (s->ev.seq <= h.seq) {
 		conflict(b, s, &h, r);
 	} else if (h.fork_seq != 0) {
-		r->acc = CL_ACC_DISPUTED;	/* a forked feed never grows */
+		disputed(b, s, &h, r);	/* a forked chain never grows */
 	} else if (s->ev.seq > h.seq + 1) {
 		r->acc = CL_ACC_GAP;
 		r->head_seq = h.seq;

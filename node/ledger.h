@@ -53,10 +53,13 @@ enum cl_accept {
 	CL_ACC_PREV_MISMATCH = 6, /* seq == head + 1, but prev is not the
 				     head: the author forked below; fetch
 				     its event at seq - 1 from the sender */
-	CL_ACC_DISPUTED = 7,	/* the feed is forked at or below: not
+	CL_ACC_DISPUTED = 7,	/* past the feed's fork point: stored as
+				   evidence, it changes no status */
+	CL_ACC_FORK_FULL = 8,	/* past the fork point, but the feed holds
+				   CL_FORK_HELD_MAX events there: not
 				   stored */
 };
-#define CL_ACC_MAX	CL_ACC_DISPUTED
+#define CL_ACC_MAX	CL_ACC_FORK_FULL
 
 /* "accepted", "duplicate", ... */
 const char	*cl_accept_name(unsigned);
@@ -105,6 +108,8 @@ struct cl_head {
 	uint8_t		id[CL_ID_LEN];
 	uint64_t	fork_seq;	/* 0: no fork proof */
 	uint64_t	pos;		/* log position of the head event */
+	uint64_t	fork_held;	/* events held at seq >= fork_seq, on
+					   the chain and off it */
 };
 
 /* Errors: CL_ENOTFOUND for an unknown author, CL_ESTORE. */
@@ -195,7 +200,7 @@ struct cl_counts {
 	uint64_t	feeds;
 	uint64_t	credentials;
 	uint64_t	void_events;
-	uint64_t	forks;		/* fork proofs */
+	uint64_t	forks;		/* forked feeds */
 };
 CL_NODISCARD cl_err	cl_ledger_counts(struct cl_ledger *l,
 			    struct cl_counts *c);

@@ -30,6 +30,7 @@ cl__head_read(struct cl_txn *t, const uint8_t *author, struct cl_head *h)
 	memcpy(h->id, p + 8, CL_ID_LEN);
 	h->fork_seq = cl_store_load64(p + 40);
 	h->pos = cl_store_load64(p + 48);
+	h->fork_held = cl_store_load64(p + 56);
 }
 
 cl_err
@@ -317,7 +318,7 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	 * Only the issuer's own DEFINE proves anything: one of another
 	 * feed is why the ISSUE is void, and a bundle with it is refused.
 	 */
-	if (c.issue_void == CL_VOID_NONE &&
+	if (c.seq < a->win.fork && c.issue_void == CL_VOID_NONE &&
 	    define_get(&t, c.achievement, &pos))
 		proof_add(&p, pos);
 	cl_store_iter_begin(&t, &it, CL_DB_CREDEV, id, CL_ID_LEN, NULL, 0);
@@ -327,10 +328,11 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 			break;
 		}
 		vp = v.ptr;
-		if (vp[1] != CL_VOID_NONE)
-			continue;
 		ch[n].seq = cl_store_load64((const uint8_t *)k.ptr +
 		    CL_ID_LEN);
+		/* past the fork nothing counts, and nodes differ there */
+		if (vp[1] != CL_VOID_NONE || ch[n].seq >= a->win.fork)
+			continue;
 		ch[n].type = vp[0];
 		chpos[n] = cl_store_load64(vp + 2);
 		proof_add(&p, chpos[n]);
@@ -465,8 +467,9 @@ cl_ledger_counts(struct cl_ledger *l, struct cl_counts *c)
 }
 
 /*
- * A disputed feed counts by its fork point alone: nodes may hold different
- * branches past it, and no answer depends on them.  The feed of an issuer
+ * A disputed feed counts by its fork point and the number of events held
+ * past it (of every branch, PROTOCOL.md §5): which branch a node took for
+ * its chain depended on arrival order, and no answer depends on it.  The feed of an issuer
  * that no effective ACCREDIT names does not count: whether a node holds
  * it depended on arrival order (see cl_ledger_credential()).
  */
@@ -502,6 +505,7 @@ cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
 		memset(rec, 0, sizeof(rec));
 		if (fork != 0) {
 			cl_store_be64(rec, fork);
+			memcpy(rec + 8, p + 56, 8);	/* fork_held */
 			rec[8 + CL_ID_LEN] = 1;
 		} else {
 			memcpy(rec, p, 8 + CL_ID_LEN);

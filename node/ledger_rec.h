@@ -12,8 +12,8 @@
 #include "limits.h"
 #include "store.h"
 
-/* HEAD: author -> seq | id | fork_seq | pos */
-#define CL__HEAD_LEN	(8 + CL_ID_LEN + 8 + 8)
+/* HEAD: author -> seq | id | fork_seq | pos | fork_held */
+#define CL__HEAD_LEN	(8 + CL_ID_LEN + 8 + 8 + 8)
 /* FEED: author | seq -> id | pos */
 #define CL__FEED_KLEN	(CL_PK_LEN + 8)
 #define CL__FEED_LEN	(CL_ID_LEN + 8)
@@ -25,7 +25,10 @@
 /* CREDEV: ISSUE id | seq -> type | void | pos */
 #define CL__CREDEV_KLEN	(CL_ID_LEN + 8)
 #define CL__CREDEV_LEN	(1 + 1 + 8)
-/* FORK: author | seq | other id -> pos of the other event */
+/*
+ * FORK: author | seq | id -> pos, for every event held that is not on the
+ * feed's chain: the other branches past its fork point.
+ */
 #define CL__FORK_KLEN	(CL_PK_LEN + 8 + CL_ID_LEN)
 /* HOLDER, DIGEST: ref | ISSUE id -> (empty) */
 #define CL__REF_KLEN	(2 * CL_ID_LEN)

@@ -195,19 +195,25 @@ static int
 str_cmp(const struct cl_str *a, const struct cl_str *b)
 {
 	size_t	n = a->len < b->len ? a->len : b->len;
-	int	c = memcmp(a->ptr, b->ptr, n);
+	/* an absent string may have a NULL ptr: memcmp() must not see it */
+	int	c = n != 0 ? memcmp(a->ptr, b->ptr, n) : 0;
 
 	if (c != 0)
 		return c;
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* Does a list of strings or of ids hold an item twice? */
+/*
+ * Does a list of strings or of ids hold an item twice?  A count over the
+ * array (max) is not looked into: that is the encoder's TOOBIG.
+ */
 static bool
-strs_repeat(const struct cl_str *v, uint32_t n)
+strs_repeat(const struct cl_str *v, uint32_t n, uint32_t max)
 {
 	uint32_t	i, j;
 
+	if (n > max)
+		return false;
 	for (i = 1; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (str_cmp(&v[i], &v[j]) == 0)
@@ -216,10 +222,12 @@ strs_repeat(const struct cl_str *v, uint32_t n)
 }
 
 static bool
-ids_repeat(const uint8_t (*v)[CL_ID_LEN], uint32_t n)
+ids_repeat(const uint8_t (*v)[CL_ID_LEN], uint32_t n, uint32_t max)
 {
 	uint32_t	i, j;
 
+	if (n > max)
+		return false;
 	for (i = 1; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (memcmp(v[i], v[j], CL_ID_LEN) == 0)
@@ -253,7 +261,8 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 		    a->eqf_min > a->eqf_max) {
 			at = "body.eqf_max";
 			err = CL_ERANGE;
-		} else if (strs_repeat(a->fields, a->fields_cnt)) {
+		} else if (strs_repeat(a->fields, a->fields_cnt,
+		    CL_SCOPE_FIELDS_MAX)) {
 			at = "body.fields";
 			err = CL_EDUPKEY;
 		}
@@ -265,14 +274,16 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 		if (d->ects == 0 && d->hours == 0) {
 			at = "body.workload";
 			err = CL_EMISSING;
-		} else if (strs_repeat(d->outcomes, d->outcomes_cnt)) {
+		} else if (strs_repeat(d->outcomes, d->outcomes_cnt,
+		    CL_OUTCOMES_MAX)) {
 			at = "body.learning_outcomes";
 			err = CL_EDUPKEY;
-		} else if (strs_repeat(d->skills, d->skills_cnt)) {
+		} else if (strs_repeat(d->skills, d->skills_cnt,
+		    CL_SKILLS_MAX)) {
 			at = "body.esco_skills";
 			err = CL_EDUPKEY;
 		} else if (ids_repeat((const uint8_t (*)[CL_ID_LEN])d->stack,
-		    d->stack_cnt)) {
+		    d->stack_cnt, CL_STACK_MAX)) {
 			at = "body.stackable_into";
 			err = CL_EDUPKEY;
 		}

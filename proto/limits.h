@@ -40,6 +40,14 @@
  */
 #define CL_CRED_CHANGES_MAX	64
 
+/*
+ * Events a node holds of one forked feed past its fork point (both
+ * branches).  Every distinct signed event is kept, so that nodes holding
+ * the same events answer alike whichever branch came first; an author
+ * that equivocates beyond this is refused the rest.
+ */
+#define CL_FORK_HELD_MAX	4096
+
 /* Genesis: a few dozen authorities at most. */
 #define CL_GENESIS_MAX		65536	/* bytes of the genesis file */
 #define CL_AUTHORITIES_MAX	64

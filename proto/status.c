@@ -99,13 +99,18 @@ cl_status_eval(const struct cl_status_in *in, struct cl_status_out *out)
 
 	out->void_reason = CL_VOID_NONE;
 	out->last_change = -1;
+	/*
+	 * Past a fork point nothing the author signed holds, void or not:
+	 * and whether an ISSUE there found its DEFINE depended on which
+	 * branch came first.
+	 */
+	if (in->win.fork <= in->issue_seq) {
+		out->status = CL_ST_DISPUTED;
+		return;
+	}
 	if (in->issue_void != CL_VOID_NONE) {
 		out->status = CL_ST_VOID;
 		out->void_reason = in->issue_void;
-		return;
-	}
-	if (in->win.fork <= in->issue_seq) {
-		out->status = CL_ST_DISPUTED;
 		return;
 	}
 	if (in->win.from > in->issue_seq) {
