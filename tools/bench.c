@@ -50,6 +50,8 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void	die(const char *, ...) CL_PRINTF(1, 2);
+
 static void
 die(const char *fmt, ...)
 {

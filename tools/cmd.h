@@ -16,5 +16,6 @@ int	cmd_keygen(int argc, char **argv);	/* cmd_key.c */
 int	cmd_pubkey(int argc, char **argv);	/* cmd_key.c */
 int	cmd_genesis(int argc, char **argv);	/* cmd_genesis.c */
 int	cmd_demo(int argc, char **argv);	/* cmd_demo.c */
+int	cmd_define_elm(int argc, char **argv);	/* cmd_define.c */
 
 #endif

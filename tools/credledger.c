@@ -20,6 +20,8 @@ static const struct verb {
 	{ "keygen", cmd_keygen, "make a signing key, print its public key" },
 	{ "pubkey", cmd_pubkey, "print the public key of a key file" },
 	{ "genesis", cmd_genesis, "write or show a network's genesis file" },
+	{ "define-elm", cmd_define_elm,
+	    "map an ELM micro-credential to achievement JSON" },
 	{ "demo", cmd_demo, "run the ledger demonstration" },
 };
 #define VERBS	(sizeof(verbs) / sizeof(verbs[0]))

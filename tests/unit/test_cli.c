@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "achievement.h"
+#include "event.h"
 #include "genesis.h"
 #include "hex.h"
 #include "util.h"
@@ -254,7 +256,7 @@ Test(cli, unknown_verb)
 Test(cli, verb_help)
 {
 	static const char *const	verbs[] = {
-		"keygen", "pubkey", "genesis", "demo"
+		"keygen", "pubkey", "genesis", "define-elm", "demo"
 	};
 	struct run			r;
 	size_t				i;
@@ -584,5 +586,113 @@ Test(cli, genesis_show_bad_file)
 	expect_err(&r, 1, "is not a genesis file");
 	RUN(&r, "genesis", "--show", path("none"), "--json");
 	expect_err(&r, 1, "No such file");
+	cr_assert_eq(r.out_len, 0);
+}
+
+#define ANNEX1	"elm-v3-microcredential-annex1-sample.jsonld"
+#define QA	"Programme accreditation by Quality and Qualifications "	\
+		"Ireland"
+
+/* A file of the shared samples (CL_SAMPLES/credentials/name). */
+static const char *
+sample(const char *name)
+{
+	static char	 buf[512];
+	const char	*samples = getenv("CL_SAMPLES");
+	int		 n;
+
+	cr_assert_not_null(samples,
+	    "CL_SAMPLES must name the shared samples (CTest sets it)");
+	n = snprintf(buf, sizeof(buf), "%s/credentials/%s", samples, name);
+	cr_assert(n > 0 && (size_t)n < sizeof(buf));
+	return buf;
+}
+
+/*
+ * The Commission's Annex I sample has no quality-assurance element: it
+ * maps, but is no DEFINE until --quality-assurance supplies one.
+ */
+Test(cli, define_elm_annex1_without_quality_assurance)
+{
+	struct run	r;
+
+	RUN(&r, "define-elm", sample(ANNEX1), "--check");
+	expect_err(&r, 1, "missing Annex I element: quality_assurance "
+	    "(give --quality-assurance TEXT)");
+	cr_assert_eq(r.out_len, 0, "stdout: %s", r.out);
+
+	/* Without --check the mapping is printed as it is. */
+	RUN(&r, "define-elm", sample(ANNEX1));
+	expect_status(&r, 0);
+	cr_assert_not_null(strstr(r.out, "\"eqf\": 6"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "quality_assurance"), "%s", r.out);
+}
+
+Test(cli, define_elm_annex1_with_quality_assurance)
+{
+	struct cl_elm_strings	 st;
+	struct cl_define	 d;
+	struct run		 r;
+	char			 err[256] = "";
+
+	RUN(&r, "define-elm", sample(ANNEX1), "--quality-assurance", QA,
+	    "--check");
+	expect_status(&r, 0);
+	cr_assert_eq(r.err_len, 0, "stderr: %s", r.err);
+	cr_assert_not_null(strstr(r.out, "\"eqf\": 6"), "%s", r.out);
+
+	/* It is achievement JSON that 'define --file' will read. */
+	cl_elm_strings_init(&st);
+	cr_assert_eq(cl_achievement_from_json(r.out, r.out_len, &d, &st, err,
+	    sizeof(err)), CL_OK, "%s", err);
+	cr_assert_eq(d.eqf, 6);
+	cr_assert_eq(d.ects, 200);
+	cr_assert_eq(d.quality_assurance.len, strlen(QA));
+	cr_assert_eq(memcmp(d.quality_assurance.ptr, QA, strlen(QA)), 0);
+	cl_elm_strings_free(&st);
+}
+
+Test(cli, define_elm_bad_file)
+{
+	struct run	r;
+
+	RUN(&r, "define-elm", path("none.jsonld"), "--check");
+	expect_err(&r, 1, path("none.jsonld"));
+	cr_assert_not_null(strstr(r.err, "No such file"), "%s", r.err);
+	cr_assert_eq(r.out_len, 0);
+
+	write_text(path("junk"), "not JSON");
+	RUN(&r, "define-elm", path("junk"));
+	expect_err(&r, 1, path("junk"));
+	cr_assert_eq(r.out_len, 0);
+
+	write_text(path("vc"), "{\"credentialSubject\":{}}");
+	RUN(&r, "define-elm", path("vc"));
+	expect_err(&r, 1, "credentialSubject.hasClaim: missing");
+}
+
+Test(cli, define_elm_bad_arguments)
+{
+	char		long_qa[CL_TEXT_MAX + 2];
+	struct run	r;
+
+	RUN(&r, "define-elm");
+	expect_err(&r, 2, "missing the ELM FILE");
+	RUN(&r, "define-elm", sample(ANNEX1), "extra");
+	expect_err(&r, 2, "unexpected argument 'extra'");
+	RUN(&r, "define-elm", sample(ANNEX1), "--quality-assurance", "");
+	expect_err(&r, 2, "--quality-assurance is empty");
+	RUN(&r, "define-elm", sample(ANNEX1), "--quality-assurance", "a",
+	    "--quality-assurance", "b");
+	expect_err(&r, 2, "--quality-assurance given twice");
+	RUN(&r, "define-elm", sample(ANNEX1), "--check=yes");
+	expect_err(&r, 2, "option '--check=yes' takes no value");
+	memset(long_qa, 'q', sizeof(long_qa) - 1);
+	long_qa[sizeof(long_qa) - 1] = '\0';
+	RUN(&r, "define-elm", sample(ANNEX1), "--quality-assurance", long_qa);
+	expect_err(&r, 2, "--quality-assurance 'qqqq");
+	RUN(&r, "define-elm", sample(ANNEX1), "--check",
+	    "--quality-assurance", "bell\a");
+	expect_err(&r, 2, "bad --quality-assurance");
 	cr_assert_eq(r.out_len, 0);
 }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "achievement.h"
 #include "elm.h"
 #include "event.h"
 #include "limits.h"
