@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The README's second command: the whole test suite.  Unit and property
+# tests in a normal build and again under AddressSanitizer + UBSan, then
+# each libFuzzer target for CL_FUZZ_SECONDS (default 60).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+fuzz_seconds=${CL_FUZZ_SECONDS:-60}
+export CL_SAMPLES=${CL_SAMPLES:-$top/../shared/samples}
+
+"$top/deploy/deps.sh"
+
+echo "== build and test (RelWithDebInfo)"
+cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$top/build" -j"$jobs"
+ctest --test-dir "$top/build" --output-on-failure -j"$jobs"
+
+echo "== build and test (AddressSanitizer + UBSan)"
+cmake -S "$top" -B "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug \
+	-DCL_SANITIZE=ON >/dev/null
+cmake --build "$top/build-asan" -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest --test-dir "$top/build-asan" --output-on-failure -j"$jobs"
+
+if [ "$fuzz_seconds" -gt 0 ]; then
+	echo "== fuzz (${fuzz_seconds}s per target)"
+	CC=clang cmake -S "$top" -B "$top/build-fuzz" \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCL_FUZZ=ON >/dev/null
+	cmake --build "$top/build-fuzz" -j"$jobs" --target fuzz_event \
+		fuzz_bundle fuzz_genesis mkseeds
+	bash "$top/tests/fuzz/run.sh" "$top/build-fuzz" "$fuzz_seconds"
+fi
+echo "== all tests passed"
