@@ -13,6 +13,7 @@ static const char *const accept_names[] = {
 	[CL_ACC_UNKNOWN_AUTHOR] = "unknown_author", [CL_ACC_FORK] = "fork",
 	[CL_ACC_PREV_MISMATCH] = "prev_mismatch",
 	[CL_ACC_DISPUTED] = "disputed", [CL_ACC_FORK_FULL] = "fork_full",
+	[CL_ACC_STALE] = "stale",
 };
 
 const char *
@@ -100,6 +101,7 @@ cl_ledger_prepare(const uint8_t netid[static CL_ID_LEN], const uint8_t *bytes,
     size_t len, struct cl_submit *s)
 {
 	s->where.field = NULL;
+	s->no_fork = false;
 	s->err = cl_ev_decode(&s->ev, bytes, len, &s->where);
 	if (s->err == CL_OK)
 		s->err = cl_ev_verify(&s->ev, netid, s->id);
@@ -436,6 +438,11 @@ conflict(struct batch *b, struct cl_submit *s, struct cl_head *h,
 	}
 	if (memcmp(v.ptr, s->id, CL_ID_LEN) == 0) {
 		r->acc = CL_ACC_DUPLICATE;
+		return;
+	}
+	if (s->no_fork) {
+		r->acc = held_aside(b, s) ? CL_ACC_DUPLICATE : CL_ACC_STALE;
+		r->head_seq = h->seq;
 		return;
 	}
 	if (h->fork_seq != 0 && h->fork_seq <= s->ev.seq) {

@@ -22,7 +22,7 @@
 #define CL_SCHEMA_VERSION	1
 
 /* Holder and digest queries answer at most this many credentials. */
-#define CL_QUERY_CREDS_MAX	256
+#define CL_QUERY_CREDS_MAX	CL_QUERY_IDS_MAX
 
 struct cl_ledger {
 	struct cl_store		 st;
@@ -58,8 +58,11 @@ enum cl_accept {
 	CL_ACC_FORK_FULL = 8,	/* past the fork point, but the feed holds
 				   CL_FORK_HELD_MAX events there: not
 				   stored */
+	CL_ACC_STALE = 9,	/* no_fork: seq <= head with another id;
+				   not stored (the signer's head was old:
+				   sign again on head_seq) */
 };
-#define CL_ACC_MAX	CL_ACC_FORK_FULL
+#define CL_ACC_MAX	CL_ACC_STALE
 
 /* "accepted", "duplicate", ... */
 const char	*cl_accept_name(unsigned);
@@ -70,6 +73,9 @@ struct cl_submit {
 	uint8_t		 id[CL_ID_LEN];
 	cl_err		 err;		/* decode or signature error */
 	struct cl_where	 where;
+	bool		 no_fork;	/* a conflict is STALE, not a fork:
+					   set by the caller for events its
+					   client has just signed */
 };
 
 struct cl_result {
@@ -78,7 +84,8 @@ struct cl_result {
 	const char	*field;		/* REJECTED: where, or NULL */
 	enum cl_void	 void_reason;	/* ACCEPTED: stored, but void */
 	uint64_t	 pos;		/* ACCEPTED, FORK: log position */
-	uint64_t	 head_seq;	/* GAP: the seq held */
+	uint64_t	 head_seq;	/* GAP, PREV_MISMATCH, STALE: the seq
+					   held */
 	uint8_t		 id[CL_ID_LEN];
 };
 

@@ -42,7 +42,12 @@
 	X(MAPFULL, "storage full")					\
 	X(STORE, "storage failure")					\
 	X(IO, "I/O failure")						\
-	X(USAGE, "bad argument")
+	X(USAGE, "bad argument")					\
+	X(BADREQ, "malformed request")					\
+	X(BUSY, "node busy")						\
+	X(SHUTDOWN, "node is shutting down")				\
+	X(CONNECT, "cannot reach the node")				\
+	X(PROTO, "protocol violation by the peer")
 
 #define CL_ERR_ENUM(n, s) CL_E##n,
 typedef enum { CL_OK = 0, CL_ERR_MAP(CL_ERR_ENUM) CL_ERR_COUNT } cl_err;

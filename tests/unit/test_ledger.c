@@ -1528,3 +1528,36 @@ Test(ledger, a_tiny_map_grows_to_take_20000_events)
 	cr_assert_eq(c.log, n);
 	tl_ledger_close(&t);
 }
+
+/*
+ * A client that signed on an old head must not make its own issuer look
+ * like an equivocator: with no_fork a conflict is "stale", nothing is
+ * stored, and the head it must sign on is reported.
+ */
+Test(ledger, no_fork_answers_stale_and_stores_nothing)
+{
+	static struct forked	f;
+	struct cl_submit	s;
+	struct cl_result	r;
+	struct cl_counts	c;
+	struct cl_head		h;
+
+	forked_feed(&f);
+	cl_ledger_prepare(tl.l.genesis.netid, f.c.bytes, f.c.len, &s);
+	s.no_fork = true;
+	cr_assert_eq(cl_ledger_apply(&tl.l, &s, 1, &r), CL_OK);
+	cr_assert_eq(r.acc, CL_ACC_STALE);
+	cr_assert_eq(r.head_seq, 4);
+	counts(&c);
+	cr_assert_eq(c.log, 5);
+	cr_assert_eq(c.forks, 0);
+	head(iss.key.pk, &h);
+	cr_assert_eq(h.fork_seq, 0);
+	/* the same event held on the chain is still a duplicate */
+	cl_submit_free(&s);
+	cl_ledger_prepare(tl.l.genesis.netid, f.d.bytes, f.d.len, &s);
+	s.no_fork = true;
+	cr_assert_eq(cl_ledger_apply(&tl.l, &s, 1, &r), CL_OK);
+	cr_assert_eq(r.acc, CL_ACC_DUPLICATE);
+	cl_submit_free(&s);
+}
