@@ -524,11 +524,11 @@ counts_add(struct batch *b)
 }
 
 cl_err
-cl_ledger_apply(struct cl_ledger *l, struct cl_submit *in, size_t n,
-    struct cl_result *out)
+cl_ledger_apply_parts(struct cl_ledger *l, const struct cl_apply_part *parts,
+    size_t nparts)
 {
 	struct batch	b;
-	size_t		i;
+	size_t		i, p;
 	cl_err		err;
 
 	for (;;) {
@@ -536,8 +536,10 @@ cl_ledger_apply(struct cl_ledger *l, struct cl_submit *in, size_t n,
 		b.l = l;
 		b.pos = l->log_size;
 		cl_store_begin(&l->st, &b.t, true);
-		for (i = 0; i < n && b.t.err == CL_OK; i++)
-			apply_one(&b, &in[i], &out[i]);
+		for (p = 0; p < nparts; p++)
+			for (i = 0; i < parts[p].n && b.t.err == CL_OK; i++)
+				apply_one(&b, &parts[p].in[i],
+				    &parts[p].out[i]);
 		counts_add(&b);
 		err = cl_store_end(&b.t);
 		if (err != CL_EMAPFULL)
@@ -549,4 +551,13 @@ cl_ledger_apply(struct cl_ledger *l, struct cl_submit *in, size_t n,
 	if (err == CL_OK)
 		l->log_size = b.pos;
 	return err;
+}
+
+cl_err
+cl_ledger_apply(struct cl_ledger *l, struct cl_submit *in, size_t n,
+    struct cl_result *out)
+{
+	struct cl_apply_part	part = { in, n, out };
+
+	return cl_ledger_apply_parts(l, &part, 1);
 }

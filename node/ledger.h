@@ -109,6 +109,18 @@ CL_NODISCARD cl_err	cl_ledger_apply(struct cl_ledger *l,
 			    struct cl_submit *in, size_t n,
 			    struct cl_result *out);
 
+/*
+ * The same for several arrays of events, applied in order in one write
+ * transaction: the events of many submissions, one durable commit.
+ */
+struct cl_apply_part {
+	struct cl_submit	*in;
+	size_t			 n;
+	struct cl_result	*out;
+};
+CL_NODISCARD cl_err	cl_ledger_apply_parts(struct cl_ledger *l,
+			    const struct cl_apply_part *parts, size_t nparts);
+
 /* A feed's head. */
 struct cl_head {
 	uint64_t	seq;		/* 0: no events */

@@ -69,6 +69,8 @@
 #define CL_CONN_MAX		4096
 #define CL_HANDSHAKE_MS		5000
 #define CL_IDLE_MS		120000
+#define CL_FRAME_MS		10000	/* a started frame must end within:
+					   a slow drip is cut off */
 #define CL_FRAMES_PER_READ	32
 #define CL_SUBMIT_MAX		10000	/* events in one SUBMIT request */
 #define CL_QUERY_IDS_MAX	256	/* ids in a by-holder/digest answer */

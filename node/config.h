@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The node's configuration: defaults, then an INI file (libinih), then
+ * command-line flags, each overriding the one before.  Strict: an unknown
+ * section or key, or a value out of range, is an error naming the line.
+ */
+#ifndef CL_NODE_CONFIG_H
+#define CL_NODE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CL_CONFIG_STR_MAX	256
+
+struct cl_config {
+	char		data[CL_CONFIG_STR_MAX];	/* data directory */
+	char		listen[CL_CONFIG_STR_MAX];	/* client HOST:PORT */
+	int		log_level;			/* enum cl_log_level */
+	uint64_t	max_conns;	/* client connections at once */
+	uint64_t	idle_ms;	/* a connection silent this long closes */
+	uint64_t	frame_ms;	/* a started frame must end within */
+	uint64_t	max_frame;	/* bytes of a request frame */
+	uint64_t	out_max;	/* bytes of answers queued per conn */
+	uint64_t	batch_max;	/* events per write transaction */
+	uint64_t	workers;	/* signature-checking threads; 0: cores */
+	uint64_t	map_max_mib;	/* the LMDB map may grow to; 0: 1 TiB */
+};
+
+/* The defaults (limits.h). */
+void	cl_config_defaults(struct cl_config *c);
+
+/*
+ * Read an INI file over c.  On error *line is the line at fault (0: the
+ * file could not be read) and msg (cap bytes) says what was wrong.
+ * Errors: CL_EIO, CL_EUSAGE.
+ */
+CL_NODISCARD cl_err	cl_config_load(struct cl_config *c, const char *path,
+			    int *line, char *msg, size_t cap);
+
+/*
+ * Set one "section.key" (as a flag would) to value.  msg as above.
+ * Errors: CL_EUSAGE.
+ */
+CL_NODISCARD cl_err	cl_config_set(struct cl_config *c, const char *section,
+			    const char *key, const char *value, char *msg,
+			    size_t cap);
+
+#endif

@@ -1,0 +1,1008 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The client port: connections, frames, submissions and queries. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hex.h"
+#include "log.h"
+#include "status.h"
+#include "wire.h"
+
+/* What the read buffer starts at; it grows to the frame being read. */
+#define IN_START	(64 * 1024)
+/* Events one work item checks: small enough to spread over the pool. */
+#define CHUNK_EVENTS	128
+/* How often idle and slow connections are looked for. */
+#define SWEEP_MS	250
+
+struct cl__conn {
+	uv_tcp_t		 tcp;		/* first: the handle is the conn */
+	struct cl_server	*s;
+	struct cl__conn		*prev, *next;	/* s->conns */
+	struct cl__conn		*ready_next;	/* s->ready */
+	uint8_t			*in;
+	size_t			 in_len, in_cap;
+	size_t			 out_len;	/* bytes queued to write */
+	uint64_t		 last_ms;	/* last whole frame, or accept */
+	uint64_t		 frame_ms;	/* a frame began; 0: none */
+	struct cl__job		*job;		/* the SUBMIT in flight */
+	bool			 reading;
+	bool			 queued;	/* on s->ready */
+	bool			 closing;
+	bool			 close_after;	/* once the output is out */
+	uint32_t		 id;
+	char			 peer[64];
+};
+
+struct cl__job {
+	struct cl__job		*next;
+	struct cl_server	*s;
+	struct cl__conn		*c;		/* NULL once it closed */
+	uint8_t			*payload;	/* the request's bytes */
+	struct cl_req		 req;		/* events point into payload */
+	struct cl_submit	*sub;
+	struct cl_result	*res;
+	uint32_t		 chunks_left;
+	bool			 verified;
+};
+
+struct chunk {
+	uv_work_t		 w;
+	struct cl__job		*j;
+	uint32_t		 from, to;
+};
+
+/* One write: the request and its bytes in one allocation. */
+struct wreq {
+	uv_write_t		 w;
+	struct cl__conn		*c;
+	size_t			 len;
+};
+
+static const char comp[] = "client";
+
+/* "1.2.3.4:5" or "[::1]:5". */
+static void
+addr_name(const struct sockaddr_storage *ss, char *out, size_t cap)
+{
+	char	host[48];
+
+	if (ss->ss_family == AF_INET6) {
+		uv_ip6_name((const struct sockaddr_in6 *)ss, host,
+		    sizeof(host));
+		snprintf(out, cap, "[%s]:%d", host,
+		    ntohs(((const struct sockaddr_in6 *)ss)->sin6_port));
+	} else if (ss->ss_family == AF_INET) {
+		uv_ip4_name((const struct sockaddr_in *)ss, host,
+		    sizeof(host));
+		snprintf(out, cap, "%s:%d", host,
+		    ntohs(((const struct sockaddr_in *)ss)->sin_port));
+	} else {
+		snprintf(out, cap, "?");
+	}
+}
+static uint32_t	next_conn_id = 1;
+
+uint64_t
+cl_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+mono_ms(struct cl_server *s)
+{
+	return uv_now(s->loop);
+}
+
+static void	conn_close(struct cl__conn *, const char *why, cl_err);
+static void	conn_drain(struct cl__conn *);
+static void	maybe_stopped(struct cl_server *);
+
+static void
+on_closed(uv_handle_t *h)
+{
+	struct cl__conn		*c = (struct cl__conn *)h;
+	struct cl_server	*s = c->s;
+
+	free(c->in);
+	free(c);
+	maybe_stopped(s);
+}
+
+/* The one close path.  Idempotent; memory goes in on_closed. */
+static void
+conn_close(struct cl__conn *c, const char *why, cl_err err)
+{
+	struct cl_server	*s = c->s;
+	struct cl__conn		**pp;
+
+	if (c->closing)
+		return;
+	c->closing = true;
+	if (err != CL_OK) {
+		s->stats.conns_cut++;
+		cl_log_info(comp, "peer=%s conn=%u closed: %s err=%s", c->peer,
+		    c->id, why, cl_strerror(err));
+	} else {
+		cl_log_debug(comp, "peer=%s conn=%u closed: %s", c->peer,
+		    c->id, why);
+	}
+	if (c->job != NULL)
+		c->job->c = NULL;	/* it commits; nobody to answer */
+	c->job = NULL;
+	if (c->queued) {
+		for (pp = &s->ready; *pp != NULL; pp = &(*pp)->ready_next)
+			if (*pp == c) {
+				*pp = c->ready_next;
+				break;
+			}
+		c->queued = false;
+	}
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	s->conn_cnt--;
+	uv_close((uv_handle_t *)&c->tcp, on_closed);
+}
+
+static void
+on_written(uv_write_t *w, int status)
+{
+	struct wreq	*wr = (struct wreq *)w;
+	struct cl__conn	*c = wr->c;
+
+	c->out_len -= wr->len;
+	free(wr);
+	if (c->closing)
+		return;
+	if (status < 0) {
+		conn_close(c, "write failed", CL_EIO);
+		return;
+	}
+	if (c->close_after && c->out_len == 0) {
+		conn_close(c, "closing", CL_OK);
+		return;
+	}
+	/* below the output budget again: take more requests */
+	if (c->out_len < c->s->cfg->out_max / 2)
+		conn_drain(c);
+}
+
+/* Queue a frame built with WREQ_HEAD bytes in front; takes buf. */
+#define WREQ_HEAD	sizeof(struct wreq)
+
+static void
+conn_send(struct cl__conn *c, uint8_t *buf, size_t len)
+{
+	struct wreq	*wr = (struct wreq *)(void *)buf;
+	uv_buf_t	 b = uv_buf_init((char *)buf + WREQ_HEAD,
+	    (unsigned)len);
+	int		 rc;
+
+	wr->c = c;
+	wr->len = len;
+	c->out_len += len;
+	if ((rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1,
+	    on_written)) != 0) {
+		c->out_len -= len;
+		free(buf);
+		conn_close(c, "write failed", CL_EIO);
+	}
+}
+
+static void
+send_resp(struct cl__conn *c, const struct cl_resp *r)
+{
+	uint8_t	*buf;
+	size_t	 len;
+	cl_err	 err;
+
+	if ((err = cl_resp_encode(r, WREQ_HEAD, &buf, &len)) != CL_OK) {
+		if (cl_resp_encode_err(err, "answer too large", WREQ_HEAD,
+		    &buf, &len) != CL_OK) {
+			conn_close(c, "out of memory", CL_ENOMEM);
+			return;
+		}
+	}
+	conn_send(c, buf, len);
+}
+
+static void
+send_err(struct cl__conn *c, cl_err code, const char *msg)
+{
+	uint8_t	*buf;
+	size_t	 len;
+
+	if (cl_resp_encode_err(code, msg, WREQ_HEAD, &buf, &len) != CL_OK) {
+		conn_close(c, "out of memory", CL_ENOMEM);
+		return;
+	}
+	conn_send(c, buf, len);
+}
+
+/* Answer, then close once it is written: the framing is lost. */
+static void
+fail_conn(struct cl__conn *c, cl_err code, const char *msg)
+{
+	if (c->closing)
+		return;
+	c->s->stats.conns_cut++;
+	send_err(c, code, msg);
+	if (c->closing)
+		return;
+	c->close_after = true;
+	if (c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+}
+
+/* Queries: answered at once from a read transaction. */
+
+static void
+q_credential(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_server	*s = c->s;
+	struct cl_cred_answer	*a;
+	struct cl_resp		 r;
+	uint8_t			*bundle = NULL;
+	size_t			 blen = 0;
+	cl_err			 err;
+
+	if ((a = malloc(sizeof(*a))) == NULL) {
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	err = cl_ledger_credential(s->ledger, q->key, cl_now_ms(), a);
+	if (err == CL_OK && a->status != CL_ST_UNKNOWN)
+		err = cl_ledger_bundle(s->ledger, a, &bundle, &blen);
+	if (err != CL_OK) {
+		free(a);
+		cl_log_err(comp, "credential query err=%s", cl_strerror(err));
+		send_err(c, err, NULL);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_CREDENTIAL;
+	r.u.cred.status = a->status;
+	r.u.cred.void_reason = a->void_reason;
+	r.u.cred.bundle = bundle;
+	r.u.cred.bundle_len = blen;
+	send_resp(c, &r);
+	free(bundle);
+	free(a);
+}
+
+static void
+q_ids(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_server	*s = c->s;
+	uint8_t			(*ids)[CL_ID_LEN];
+	struct cl_resp		 r;
+	uint32_t		 cnt;
+	bool			 more;
+	cl_err			 err;
+
+	if ((ids = malloc(CL_QUERY_CREDS_MAX * sizeof(*ids))) == NULL) {
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	err = q->op == CL_OP_BY_DIGEST ?
+	    cl_ledger_by_digest(s->ledger, q->key, ids, &cnt, &more) :
+	    cl_ledger_by_holder(s->ledger, q->key, ids, &cnt, &more);
+	if (err != CL_OK) {
+		free(ids);
+		send_err(c, err, NULL);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.op = q->op;
+	r.u.ids.cnt = cnt;
+	r.u.ids.ids = &ids[0][0];
+	r.u.ids.more = more;
+	send_resp(c, &r);
+	free(ids);
+}
+
+static void
+q_head(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_head	h;
+	struct cl_resp	r;
+	cl_err		err;
+
+	err = cl_ledger_head(c->s->ledger, q->key, &h);
+	if (err != CL_OK && err != CL_ENOTFOUND) {
+		send_err(c, err, NULL);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_HEAD;
+	if (err == CL_OK) {
+		r.u.head.seq = h.seq;
+		memcpy(r.u.head.id, h.id, CL_ID_LEN);
+		r.u.head.fork_seq = h.fork_seq;
+	}
+	send_resp(c, &r);
+}
+
+static void
+q_status(struct cl__conn *c)
+{
+	struct cl_server	*s = c->s;
+	struct cl_counts	 n;
+	struct cl_resp		 r;
+	struct cl_wire_status	*w = &r.u.status;
+	size_t			 used, size;
+	cl_err			 err;
+	int			 i;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_STATUS;
+	if ((err = cl_ledger_counts(s->ledger, &n)) != CL_OK ||
+	    (err = cl_ledger_digest(s->ledger, w->digest)) != CL_OK) {
+		send_err(c, err, NULL);
+		return;
+	}
+	memcpy(w->node, s->node_pk, CL_PK_LEN);
+	memcpy(w->network, s->ledger->genesis.netid, CL_ID_LEN);
+	w->log_size = n.log;
+	w->feeds = n.feeds;
+	w->credentials = n.credentials;
+	w->void_events = n.void_events;
+	w->forks = n.forks;
+	for (i = CL_EV_TYPE_MIN; i <= CL_EV_TYPE_MAX; i++)
+		w->by_type[i] = n.by_type[i];
+	cl_store_usage(&s->ledger->st, &used, &size);
+	w->map_used = used;
+	w->map_size = size;
+	w->connections = s->conn_cnt;
+	w->uptime_ms = mono_ms(s) - s->start_ms;
+	w->submitted = s->stats.submitted;
+	w->accepted = s->stats.accepted;
+	send_resp(c, &r);
+}
+
+static void
+q_genesis(struct cl__conn *c)
+{
+	struct cl_resp	r;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_GENESIS;
+	r.u.genesis.bytes = c->s->ledger->genesis.raw;
+	r.u.genesis.len = c->s->ledger->genesis.raw_len;
+	send_resp(c, &r);
+}
+
+/* Submissions: verify in the pool, commit on the loop, then answer. */
+
+static void
+job_free(struct cl__job *j)
+{
+	uint32_t	i;
+
+	if (j == NULL)
+		return;
+	if (j->sub != NULL)
+		for (i = 0; i < j->req.ev_cnt; i++)
+			cl_submit_free(&j->sub[i]);
+	free(j->sub);
+	free(j->res);
+	cl_req_free(&j->req);
+	free(j->payload);
+	free(j);
+}
+
+/* Decode and verify events [from, to) of j.  Any thread. */
+static void
+prepare_range(struct cl__job *j, uint32_t from, uint32_t to)
+{
+	const uint8_t	*netid = j->s->ledger->genesis.netid;
+	uint32_t	 i;
+
+	for (i = from; i < to; i++) {
+		cl_ledger_prepare(netid, j->req.ev[i], j->req.ev_len[i],
+		    &j->sub[i]);
+		j->sub[i].no_fork = (j->req.flags & CL_SUBMIT_NO_FORK) != 0;
+	}
+}
+
+static void
+verify_work(uv_work_t *w)
+{
+	struct chunk	*ch = (struct chunk *)w;
+
+	prepare_range(ch->j, ch->from, ch->to);
+}
+
+static void
+verify_done(uv_work_t *w, int status)
+{
+	struct chunk	*ch = (struct chunk *)w;
+	struct cl__job	*j = ch->j;
+
+	(void)status;	/* never cancelled: stop waits for the pool */
+	free(ch);
+	if (--j->chunks_left == 0)
+		j->verified = true;	/* the check handle commits it */
+}
+
+static void
+answer_job(struct cl__job *j, cl_err err)
+{
+	struct cl__conn		*c = j->c;
+	struct cl_wire_result	*wr;
+	struct cl_resp		 r;
+	uint32_t		 i;
+
+	if (c == NULL)
+		return;
+	c->job = NULL;
+	if (err != CL_OK) {
+		send_err(c, err, "the batch was not stored");
+	} else if ((wr = calloc(j->req.ev_cnt, sizeof(*wr))) == NULL) {
+		send_err(c, CL_ENOMEM, NULL);
+	} else {
+		for (i = 0; i < j->req.ev_cnt; i++) {
+			const struct cl_result *x = &j->res[i];
+
+			wr[i].acc = x->acc;
+			wr[i].err = x->err;
+			wr[i].field = x->field;
+			wr[i].field_len = x->field ? strlen(x->field) : 0;
+			wr[i].void_reason = x->void_reason;
+			wr[i].pos = x->pos;
+			wr[i].head_seq = x->head_seq;
+			memcpy(wr[i].id, x->id, CL_ID_LEN);
+		}
+		memset(&r, 0, sizeof(r));
+		r.op = CL_OP_SUBMIT;
+		r.u.submit.cnt = j->req.ev_cnt;
+		r.u.submit.r = wr;
+		send_resp(c, &r);
+		free(wr);
+	}
+	conn_drain(c);		/* the next request, in order */
+}
+
+static bool
+stored(enum cl_accept a)
+{
+	return a == CL_ACC_ACCEPTED || a == CL_ACC_FORK ||
+	    a == CL_ACC_DISPUTED;
+}
+
+/*
+ * Commit the verified jobs at the head of the queue, up to batch_max
+ * events (at least one job), in one write transaction.  Jobs behind an
+ * unverified one wait: events of one feed may span jobs, and must be
+ * applied in the order they came.
+ */
+static void
+commit_ready(struct cl_server *s)
+{
+	struct cl_apply_part	 parts[64];
+	struct cl__job		*j, *next, *done;
+	size_t			 n = 0, events = 0, i, k;
+	uint64_t		 t0;
+	cl_err			 err;
+
+	for (j = s->jobs; j != NULL && j->verified && n < 64; j = j->next) {
+		if (n > 0 && events + j->req.ev_cnt > s->cfg->batch_max)
+			break;
+		parts[n].in = j->sub;
+		parts[n].n = j->req.ev_cnt;
+		parts[n].out = j->res;
+		events += j->req.ev_cnt;
+		n++;
+	}
+	if (n == 0)
+		return;
+	t0 = uv_hrtime();
+	err = cl_ledger_apply_parts(s->ledger, parts, n);
+	s->stats.commits++;
+	if (err != CL_OK) {
+		cl_log_err("ledger", "commit of %zu events failed, nothing "
+		    "stored err=%s", events, cl_strerror(err));
+		if (err != CL_EMAPFULL)
+			s->fatal = err;
+	}
+	/*
+	 * Off the queue before answering: an answer lets its connection
+	 * go on with its next request, which may queue a new job.
+	 */
+	done = s->jobs;
+	for (k = 1, j = done; k < n; k++)
+		j = j->next;
+	s->jobs = j->next;
+	j->next = NULL;
+	if (s->jobs == NULL)
+		s->jobs_tail = NULL;
+	for (j = done; j != NULL; j = next) {
+		next = j->next;
+		for (i = 0; err == CL_OK && i < j->req.ev_cnt; i++) {
+			if (stored(j->res[i].acc))
+				s->stats.accepted++;
+			else if (j->res[i].acc == CL_ACC_REJECTED)
+				s->stats.rejected++;
+		}
+		s->jobs_cnt--;
+		answer_job(j, err);
+		job_free(j);
+	}
+	cl_log_debug("ledger", "committed %zu events of %zu submissions in "
+	    "%.1f ms", events, n, (double)(uv_hrtime() - t0) / 1e6);
+	if (s->fatal != CL_OK)
+		cl_server_stop(s, s->stopped);
+}
+
+static void
+start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
+{
+	struct cl_server	*s = c->s;
+	struct cl__job		*j;
+	struct chunk		*ch;
+	const char		*why;
+	uint32_t		 i;
+	cl_err			 err;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->payload = malloc(len)) == NULL) {
+		free(j);
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	memcpy(j->payload, payload, len);
+	if ((err = cl_req_decode(&j->req, j->payload, len, &why)) != CL_OK) {
+		job_free(j);
+		send_err(c, err, why);
+		return;
+	}
+	j->s = s;
+	j->c = c;
+	j->sub = calloc(j->req.ev_cnt, sizeof(*j->sub));
+	j->res = calloc(j->req.ev_cnt, sizeof(*j->res));
+	if (j->sub == NULL || j->res == NULL) {
+		job_free(j);
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	s->stats.submitted += j->req.ev_cnt;
+	/* into the queue first: a chunk may finish before the loop ends */
+	if (s->jobs_tail != NULL)
+		s->jobs_tail->next = j;
+	else
+		s->jobs = j;
+	s->jobs_tail = j;
+	s->jobs_cnt++;
+	c->job = j;
+	for (i = 0; i < j->req.ev_cnt; i += CHUNK_EVENTS) {
+		if ((ch = calloc(1, sizeof(*ch))) == NULL) {
+			/* verify the rest here: slower, still correct */
+			prepare_range(j, i, j->req.ev_cnt);
+			break;
+		}
+		ch->j = j;
+		ch->from = i;
+		ch->to = i + CHUNK_EVENTS < j->req.ev_cnt ?
+		    i + CHUNK_EVENTS : j->req.ev_cnt;
+		j->chunks_left++;
+		if (uv_queue_work(s->loop, &ch->w, verify_work,
+		    verify_done) != 0) {
+			j->chunks_left--;
+			verify_work(&ch->w);
+			free(ch);
+		}
+	}
+	if (j->chunks_left == 0)
+		j->verified = true;
+}
+
+/* One whole request frame. */
+static void
+handle(struct cl__conn *c, const uint8_t *p, size_t len)
+{
+	struct cl_req	q;
+	const char	*why;
+	cl_err		err;
+
+	c->s->stats.queries++;
+	/* a submit is decoded again from its own copy, in start_submit */
+	if (len > 1 && p[1] == CL_OP_SUBMIT) {
+		start_submit(c, p, len);
+		return;
+	}
+	if ((err = cl_req_decode(&q, p, len, &why)) != CL_OK) {
+		char esc[4 * 64 + 4];
+
+		cl_log_info(comp, "peer=%s conn=%u bad request: %s: %s",
+		    c->peer, c->id, why ? why : cl_strerror(err),
+		    cl_log_escape(esc, sizeof(esc), p, len));
+		send_err(c, err, why);
+		return;
+	}
+	switch (q.op) {
+	case CL_OP_SUBMIT:
+		/* p[1] is the op only in the smallest encoding: decode */
+		cl_req_free(&q);
+		start_submit(c, p, len);
+		return;
+	case CL_OP_CREDENTIAL:
+		q_credential(c, &q);
+		break;
+	case CL_OP_BY_DIGEST:
+	case CL_OP_BY_HOLDER:
+		q_ids(c, &q);
+		break;
+	case CL_OP_HEAD:
+		q_head(c, &q);
+		break;
+	case CL_OP_STATUS:
+		q_status(c);
+		break;
+	case CL_OP_GENESIS:
+		q_genesis(c);
+		break;
+	}
+	cl_req_free(&q);
+}
+
+static void	on_alloc(uv_handle_t *, size_t, uv_buf_t *);
+static void	on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
+
+static void
+read_start(struct cl__conn *c)
+{
+	if (c->reading || c->closing || c->close_after || c->s->stopping)
+		return;
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+		c->reading = true;
+	else
+		conn_close(c, "read failed", CL_EIO);
+}
+
+static void
+read_stop(struct cl__conn *c)
+{
+	if (c->reading)
+		uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = false;
+}
+
+static void
+mark_ready(struct cl__conn *c)
+{
+	if (c->queued)
+		return;
+	c->queued = true;
+	c->ready_next = c->s->ready;
+	c->s->ready = c;
+}
+
+/*
+ * Take whole frames from the input, in order, at most CL_FRAMES_PER_READ
+ * at a time (the rest waits for the check handle, so that one client's
+ * pipeline cannot starve the others).  A SUBMIT in flight, or a full
+ * output, stops it: answers stay in request order and memory bounded.
+ */
+static void
+conn_drain(struct cl__conn *c)
+{
+	struct cl_server	*s = c->s;
+	size_t			 off = 0;
+	uint32_t		 plen;
+	int			 frames = 0;
+	cl_err			 err;
+
+	while (!c->closing && !c->close_after && c->job == NULL &&
+	    c->out_len < s->cfg->out_max && frames < CL_FRAMES_PER_READ) {
+		err = cl_wire_frame(c->in + off, c->in_len - off,
+		    (uint32_t)s->cfg->max_frame, &plen);
+		if (err != CL_OK) {
+			fail_conn(c, err, err == CL_ETOOBIG ?
+			    "frame longer than this node takes" :
+			    "a frame of length 0");
+			cl_log_info(comp, "peer=%s conn=%u bad frame err=%s",
+			    c->peer, c->id, cl_strerror(err));
+			break;
+		}
+		if (plen == 0 || c->in_len - off - CL_WIRE_HDR_LEN < plen) {
+			/* a part of a frame: it must end in time */
+			if (c->in_len - off > 0 && c->frame_ms == 0)
+				c->frame_ms = mono_ms(s);
+			break;
+		}
+		c->frame_ms = 0;
+		c->last_ms = mono_ms(s);
+		handle(c, c->in + off + CL_WIRE_HDR_LEN, plen);
+		off += CL_WIRE_HDR_LEN + plen;
+		frames++;
+	}
+	if (c->closing)
+		return;
+	if (off > 0) {
+		memmove(c->in, c->in + off, c->in_len - off);
+		c->in_len -= off;
+	}
+	if (c->in_len == 0 && c->in_cap > 0) {
+		/* idle connections hold no buffer */
+		free(c->in);
+		c->in = NULL;
+		c->in_cap = 0;
+	}
+	if (frames == CL_FRAMES_PER_READ && c->job == NULL &&
+	    c->out_len < s->cfg->out_max)
+		mark_ready(c);		/* more may be waiting */
+	if (c->job != NULL || c->out_len >= s->cfg->out_max ||
+	    c->close_after)
+		read_stop(c);
+	else
+		read_start(c);
+}
+
+static void
+on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct cl__conn	*c = (struct cl__conn *)h;
+	size_t		 want = IN_START;
+	uint32_t	 plen = 0;
+	uint8_t		*p;
+
+	(void)hint;
+	/* a header read: grow to the whole frame it declares (checked) */
+	if (cl_wire_frame(c->in, c->in_len, (uint32_t)c->s->cfg->max_frame,
+	    &plen) == CL_OK && plen > 0 &&
+	    (size_t)plen + CL_WIRE_HDR_LEN > want)
+		want = (size_t)plen + CL_WIRE_HDR_LEN;
+	if (c->in_cap - c->in_len == 0 || want > c->in_cap) {
+		if (want <= c->in_cap)
+			want = c->in_cap + IN_START;
+		if (want > c->s->cfg->max_frame + CL_WIRE_HDR_LEN + IN_START)
+			want = c->s->cfg->max_frame + CL_WIRE_HDR_LEN +
+			    IN_START;
+		if (want > c->in_cap && (p = realloc(c->in, want)) != NULL) {
+			c->in = p;
+			c->in_cap = want;
+		}
+	}
+	*buf = uv_buf_init((char *)c->in + c->in_len,
+	    (unsigned)(c->in_cap - c->in_len));
+}
+
+static void
+on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+	struct cl__conn	*c = (struct cl__conn *)st;
+
+	(void)buf;
+	if (nread < 0) {
+		conn_close(c, nread == UV_EOF ? "end of stream" :
+		    uv_strerror((int)nread), nread == UV_EOF ? CL_OK :
+		    CL_EIO);
+		return;
+	}
+	if (nread == 0)
+		return;		/* EAGAIN */
+	/* (no room left, when on_alloc could not grow, is UV_ENOBUFS) */
+	c->in_len += (size_t)nread;
+	conn_drain(c);
+}
+
+static void
+on_connection(uv_stream_t *l, int status)
+{
+	struct cl_server	*s = l->data;
+	struct cl__conn		*c;
+	struct sockaddr_storage	 ss;
+	int			 sl = sizeof(ss);
+
+	if (status < 0) {
+		cl_log_warn(comp, "accept: %s", uv_strerror(status));
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		cl_log_err(comp, "accept: out of memory");
+		return;
+	}
+	c->s = s;
+	uv_tcp_init(s->loop, &c->tcp);
+	if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+		uv_close((uv_handle_t *)&c->tcp, (uv_close_cb)free);
+		return;
+	}
+	c->id = next_conn_id++;
+	memset(&ss, 0, sizeof(ss));
+	(void)uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &sl);
+	addr_name(&ss, c->peer, sizeof(c->peer));
+	uv_tcp_nodelay(&c->tcp, 1);
+	c->last_ms = mono_ms(s);
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	s->conns = c;
+	s->conn_cnt++;
+	s->stats.conns_total++;
+	if (s->conn_cnt > s->cfg->max_conns) {
+		s->stats.conns_refused++;
+		fail_conn(c, CL_EBUSY, "too many connections");
+		cl_log_warn(comp, "peer=%s refused: %zu connections open",
+		    c->peer, s->conn_cnt - 1);
+		return;
+	}
+	cl_log_debug(comp, "peer=%s conn=%u open", c->peer, c->id);
+	read_start(c);
+}
+
+static void
+on_kick(uv_idle_t *h)
+{
+	(void)h;	/* on_check does the work, after this poll */
+}
+
+/* Once per loop iteration: commit what is verified, go on with input. */
+static void
+on_check(uv_check_t *h)
+{
+	struct cl_server	*s = h->data;
+	struct cl__conn		*c;
+
+	if (s->jobs != NULL && s->jobs->verified)
+		commit_ready(s);
+	while ((c = s->ready) != NULL) {
+		s->ready = c->ready_next;
+		c->queued = false;
+		conn_drain(c);
+		if (c->queued)
+			break;	/* it put itself back: next iteration */
+	}
+	/* work left: an idle handle keeps the next poll from blocking */
+	if (s->ready != NULL || (s->jobs != NULL && s->jobs->verified))
+		uv_idle_start(&s->kick, on_kick);
+	else
+		uv_idle_stop(&s->kick);
+	maybe_stopped(s);
+}
+
+static void
+on_sweep(uv_timer_t *t)
+{
+	struct cl_server	*s = t->data;
+	struct cl__conn		*c, *next;
+	uint64_t		 now = mono_ms(s);
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->closing)
+			continue;
+		if (c->frame_ms != 0 && now - c->frame_ms > s->cfg->frame_ms)
+			conn_close(c, "a frame did not end in time",
+			    CL_ETRUNCATED);
+		else if (c->job == NULL && c->out_len == 0 &&
+		    now - c->last_ms > s->cfg->idle_ms)
+			conn_close(c, "idle", CL_OK);
+		else if (c->job == NULL && (c->close_after ||
+		    c->out_len >= s->cfg->out_max) &&
+		    now - c->last_ms > s->cfg->frame_ms)
+			conn_close(c, "its answers are not being read",
+			    CL_ETOOBIG);
+	}
+}
+
+cl_err
+cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
+    const struct cl_config *cfg, const uint8_t node_pk[static 32])
+{
+	struct sockaddr_storage	 ss;
+	char			 host[CL_CONFIG_STR_MAX], *colon, *end;
+	unsigned long		 port;
+	int			 sl = sizeof(ss), rc;
+
+	memset(s, 0, sizeof(*s));
+	s->loop = loop;
+	s->ledger = ledger;
+	s->cfg = cfg;
+	memcpy(s->node_pk, node_pk, 32);
+	s->start_ms = uv_now(loop);
+
+	snprintf(host, sizeof(host), "%s", cfg->listen);
+	if ((colon = strrchr(host, ':')) == NULL || colon[1] < '0' ||
+	    colon[1] > '9')
+		return CL_EUSAGE;
+	*colon = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || port > 65535)
+		return CL_EUSAGE;
+	if (host[0] == '[' && colon > host + 1 && colon[-1] == ']') {
+		colon[-1] = '\0';
+		rc = uv_ip6_addr(host + 1, (int)port,
+		    (struct sockaddr_in6 *)&ss);
+	} else {
+		rc = uv_ip4_addr(host, (int)port, (struct sockaddr_in *)&ss);
+	}
+	if (rc != 0)
+		return CL_EUSAGE;
+
+	uv_tcp_init(loop, &s->listener);
+	s->listener.data = s;
+	if ((rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&ss, 0)) !=
+	    0 || (rc = uv_listen((uv_stream_t *)&s->listener, 511,
+	    on_connection)) != 0) {
+		cl_log_err(comp, "listen on %s: %s", cfg->listen,
+		    uv_strerror(rc));
+		uv_close((uv_handle_t *)&s->listener, NULL);
+		return CL_EIO;
+	}
+	uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &sl);
+	addr_name(&ss, s->addr, sizeof(s->addr));
+	uv_timer_init(loop, &s->sweep);
+	s->sweep.data = s;
+	uv_timer_start(&s->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
+	uv_check_init(loop, &s->check);
+	s->check.data = s;
+	uv_check_start(&s->check, on_check);
+	uv_idle_init(loop, &s->kick);
+	return CL_OK;
+}
+
+static void
+on_handle_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+/* The end of a stop: nothing in flight, no connection left. */
+static void
+maybe_stopped(struct cl_server *s)
+{
+	if (!s->stopping || s->conns != NULL || s->jobs != NULL ||
+	    uv_is_closing((uv_handle_t *)&s->check))
+		return;
+	uv_close((uv_handle_t *)&s->sweep, on_handle_closed);
+	uv_close((uv_handle_t *)&s->check, on_handle_closed);
+	uv_close((uv_handle_t *)&s->kick, on_handle_closed);
+	cl_log_info("node", "stopped: %llu events submitted, %llu stored, "
+	    "%llu commits", (unsigned long long)s->stats.submitted,
+	    (unsigned long long)s->stats.accepted,
+	    (unsigned long long)s->stats.commits);
+	if (s->stopped != NULL)
+		s->stopped(s);
+}
+
+void
+cl_server_stop(struct cl_server *s, void (*stopped)(struct cl_server *))
+{
+	struct cl__conn	*c, *next;
+
+	s->stopped = stopped;
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	uv_close((uv_handle_t *)&s->listener, on_handle_closed);
+	/*
+	 * Connections without a submission in flight close now; those with
+	 * one close once it is committed and answered (answer_job ->
+	 * conn_drain sees stopping and stops reading; the sweep closes them
+	 * when their output is out).
+	 */
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		read_stop(c);
+		if (c->job == NULL && c->out_len == 0)
+			conn_close(c, "node stopping", CL_OK);
+		else
+			c->close_after = true;
+	}
+	maybe_stopped(s);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The client port: libuv TCP connections speaking the client protocol
+ * (proto/wire.h).  Submissions are decoded and their signatures checked in
+ * libuv's thread pool, then committed on the loop thread in as few write
+ * transactions as the queue allows; an answer "accepted" is sent only
+ * after its commit.  Queries are answered on the loop thread from LMDB
+ * read transactions.  Each connection's answers come in request order.
+ * Loop thread only.
+ */
+#ifndef CL_NODE_SERVER_H
+#define CL_NODE_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "config.h"
+#include "err.h"
+#include "ledger.h"
+
+struct cl__conn;
+struct cl__job;
+
+struct cl_server_stats {
+	uint64_t	submitted;	/* events in SUBMITs */
+	uint64_t	accepted;	/* of which stored */
+	uint64_t	rejected;
+	uint64_t	commits;	/* write transactions */
+	uint64_t	queries;
+	uint64_t	conns_total;
+	uint64_t	conns_refused;	/* over max_conns */
+	uint64_t	conns_cut;	/* closed for a protocol error,
+					   a timeout or a full output */
+};
+
+struct cl_server {
+	uv_loop_t		*loop;
+	struct cl_ledger	*ledger;
+	const struct cl_config	*cfg;
+	uint8_t			 node_pk[32];
+	uv_tcp_t		 listener;
+	uv_timer_t		 sweep;
+	uv_check_t		 check;
+	uv_idle_t		 kick;		/* work left: do not block */
+	struct cl__conn		*conns;		/* all open connections */
+	size_t			 conn_cnt;
+	struct cl__conn		*ready;		/* input left to process */
+	struct cl__job		*jobs, *jobs_tail;	/* in arrival order */
+	size_t			 jobs_cnt;
+	bool			 stopping;
+	cl_err			 fatal;		/* storage failed: stop */
+	uint64_t		 start_ms;
+	char			 addr[64];	/* HOST:PORT bound */
+	struct cl_server_stats	 stats;
+	void			(*stopped)(struct cl_server *);
+};
+
+/*
+ * Bind cfg->listen (port 0: any free port; the bound one is in s->addr)
+ * and start serving.  ledger and cfg are borrowed and must outlive the
+ * server.  Errors: CL_EUSAGE (bad address), CL_EIO (bind or listen).
+ */
+CL_NODISCARD cl_err	cl_server_start(struct cl_server *s, uv_loop_t *loop,
+			    struct cl_ledger *ledger,
+			    const struct cl_config *cfg,
+			    const uint8_t node_pk[static 32]);
+
+/*
+ * Stop: refuse new connections, finish what is in flight (every batch
+ * that was verified is committed and answered), close every connection
+ * and handle, then call stopped (which may be NULL).  The loop then runs
+ * out.  Idempotent.
+ */
+void	cl_server_stop(struct cl_server *s,
+	    void (*stopped)(struct cl_server *));
+
+/* Milliseconds since the epoch, real-time clock. */
+uint64_t	cl_now_ms(void);
+
+#endif
