@@ -121,9 +121,10 @@ invariants(const struct cl_bundle *b)
 		    memcmp(b->id[b->define], is->body.issue.achievement,
 		    CL_ID_LEN) != 0)
 			broken("the DEFINE is not the ISSUE's");
-	} else if (st != CL_ST_VOID ||
-	    b->result.void_reason != CL_VOID_NO_DEFINE) {
-		broken("no DEFINE, yet not VOID for it");
+	} else if (st != CL_ST_DISPUTED && (st != CL_ST_VOID ||
+	    b->result.void_reason != CL_VOID_NO_DEFINE)) {
+		/* past a fork nothing holds, a void ISSUE included */
+		broken("no DEFINE, yet neither DISPUTED nor VOID for it");
 	}
 
 	if (b->accredit >= (int)b->ev_cnt || b->accredit < -1)

@@ -26,12 +26,30 @@ max_len() {
 	fuzz_event) echo 20000 ;;
 	fuzz_genesis) echo 70000 ;;
 	fuzz_bundle) echo 300000 ;;
+	fuzz_wire) echo 70000 ;;
 	esac
 }
 
 # The last value of "name: value" in a libFuzzer log.
 lastnum() {
 	grep -oE "$1: *[0-9]+" "$2" | tail -n 1 | grep -oE '[0-9]+$'
+}
+
+# Seeds of fuzz_wire: one request of each op and a few answers, the first
+# byte saying what to decode (0 a request, else the op answered).
+wire_seeds() {
+	mkdir -p "$1" || exit 2
+	printf '\x00\x91\x06' >"$1/req-status"
+	printf '\x00\x91\x07' >"$1/req-genesis"
+	printf '\x00\x92\x02\xc4\x20%032d' 0 >"$1/req-credential"
+	printf '\x00\x92\x05\xc4\x20%032d' 7 >"$1/req-head"
+	printf '\x00\x93\x01\x01\x92\xc4\x03abc\xc4\x01z' >"$1/req-submit"
+	printf '\x01\x92\x00\x91\x97\x00\x00\xc0\x00\x05\x00\xc0' \
+	    >"$1/ans-submit"
+	printf '\x02\x92\x00\x93\x02\x00\xc4\x02\x91\xc0' >"$1/ans-cred"
+	printf '\x04\x92\x00\x92\x91\xc4\x20%032d\x01' 3 >"$1/ans-ids"
+	printf '\x05\x92\x00\x93\x03\xc0\x00' >"$1/ans-head"
+	printf '\x06\x92\x1c\xa4busy' >"$1/ans-error"
 }
 
 # All in a function: bash reads a script as it runs, so editing this file
@@ -50,13 +68,14 @@ main() {
 	build=$(cd "$build" && pwd)
 	here=$(cd "$(dirname "$0")" && pwd)
 	bin=$build/tests/fuzz
-	targets="fuzz_event fuzz_genesis fuzz_bundle"
+	targets="fuzz_event fuzz_genesis fuzz_bundle fuzz_wire"
 
 	for t in mkseeds $targets; do
 		if [ ! -x "$bin/$t" ]; then
 			echo "run.sh: $bin/$t missing; configure with" \
 			    "CC=clang -DCL_FUZZ=ON and build --target" \
-			    "fuzz_event fuzz_bundle fuzz_genesis mkseeds" >&2
+			    "fuzz_event fuzz_bundle fuzz_genesis fuzz_wire" \
+			    "mkseeds" >&2
 			exit 2
 		fi
 	done
@@ -73,6 +92,8 @@ main() {
 		echo "run.sh: mkseeds failed" >&2
 		exit 2
 	fi
+
+	wire_seeds "$seeds/wire"
 
 	export ASAN_OPTIONS=detect_leaks=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
