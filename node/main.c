@@ -198,6 +198,7 @@ cmd_init(int argc, char **argv)
 	struct cl_genesis	 g;
 	struct cl_ledger	 l;
 	struct cl_where		 where = { NULL };
+	struct cl_store_opts	 init_opts = { (size_t)1 << 20, 0, false };
 	uint8_t			 pk[32], sk[64];
 	char			 ldir[4096], nid[65], npk[65];
 	size_t			 glen;
@@ -248,8 +249,12 @@ cmd_init(int argc, char **argv)
 		cl_genesis_free(&g);
 		return 1;
 	}
-	/* the ledger first: a directory of another network stays as it was */
-	if ((err = cl_ledger_open(&l, ldir, gbuf, glen, NULL)) != CL_OK) {
+	/*
+	 * The ledger first: a directory of another network stays as it was.
+	 * A small map: LMDB records it, and run sizes it from there.
+	 */
+	if ((err = cl_ledger_open(&l, ldir, gbuf, glen, &init_opts)) !=
+	    CL_OK) {
 		fprintf(stderr, "credledger-node: %s: %s%s\n", data,
 		    cl_strerror(err), err == CL_ENETWORK ? ": this data "
 		    "directory was initialised for another genesis" : "");
@@ -420,6 +425,8 @@ cmd_run(int argc, char **argv)
 	if (ledger_dir(cfg.data, ldir, sizeof(ldir)) != 0)
 		return 1;
 	so.map_max = (size_t)cfg.map_max_mib << 20;
+	if (so.map_max != 0 && so.map_max < ((size_t)64 << 20))
+		so.map_initial = so.map_max;	/* a small node stays small */
 	if ((err = cl_ledger_open(&l, ldir, NULL, 0, &so)) != CL_OK) {
 		fprintf(stderr, "credledger-node: %s: %s%s\n", ldir,
 		    cl_strerror(err), err == CL_ENOTFOUND ?
@@ -435,6 +442,7 @@ cmd_run(int argc, char **argv)
 		cl_ledger_close(&l);
 		return err == CL_EUSAGE ? EXIT_USAGE : 1;
 	}
+	run.srv.stopped = on_stopped;	/* also when storage fails */
 	uv_signal_init(&run.loop, &run.sigterm);
 	uv_signal_start(&run.sigterm, on_signal, SIGTERM);
 	uv_signal_init(&run.loop, &run.sigint);

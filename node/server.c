@@ -545,7 +545,7 @@ commit_ready(struct cl_server *s)
 	cl_log_debug("ledger", "committed %zu events of %zu submissions in "
 	    "%.1f ms", events, n, (double)(uv_hrtime() - t0) / 1e6);
 	if (s->fatal != CL_OK)
-		cl_server_stop(s, s->stopped);
+		cl_server_stop(s, NULL);
 }
 
 static void
@@ -985,9 +985,12 @@ cl_server_stop(struct cl_server *s, void (*stopped)(struct cl_server *))
 {
 	struct cl__conn	*c, *next;
 
-	s->stopped = stopped;
+	if (stopped != NULL)
+		s->stopped = stopped;
 	if (s->stopping)
 		return;
+	cl_log_info("node", "stopping: %zu connections, %zu submissions in "
+	    "flight", s->conn_cnt, s->jobs_cnt);
 	s->stopping = true;
 	uv_close((uv_handle_t *)&s->listener, on_handle_closed);
 	/*

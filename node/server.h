@@ -71,8 +71,9 @@ CL_NODISCARD cl_err	cl_server_start(struct cl_server *s, uv_loop_t *loop,
 /*
  * Stop: refuse new connections, finish what is in flight (every batch
  * that was verified is committed and answered), close every connection
- * and handle, then call stopped (which may be NULL).  The loop then runs
- * out.  Idempotent.
+ * and handle, then call stopped (NULL: the one given before, if any; set
+ * s->stopped after start to be told of a stop the server decides on, as
+ * after a storage failure).  The loop then runs out.  Idempotent.
  */
 void	cl_server_stop(struct cl_server *s,
 	    void (*stopped)(struct cl_server *));

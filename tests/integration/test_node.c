@@ -581,3 +581,66 @@ Test(node, bad_arguments_and_configuration_exit_2)
 	cr_assert_eq(node_cmd("run", "--data", "/nonexistent/cl", NULL, NULL,
 	    NULL), 1);
 }
+
+/* A full map is a clear error; nothing committed is lost; queries go on. */
+Test(node, a_full_store_says_so_and_loses_nothing)
+{
+	const char		*extra[] = { "--config", NULL, NULL };
+	static struct tl_ev	 acc, def, ev[20000];
+	static const struct tl_ev *p[500];
+	char			 cfg[64];
+	struct h_conn		 c;
+	struct cl_resp		 r;
+	struct cl_wire_status	 st;
+	struct cl_req		 q;
+	static const uint8_t	*e[500];
+	static size_t		 l[500];
+	uint32_t		 i, k, stored = 0;
+	bool			 full = false;
+
+	snprintf(cfg, sizeof(cfg), "/tmp/cl-it-cfg-%d.ini", (int)getpid());
+	write_config(cfg, "[ledger]\nmap_max_mib = 2\n");
+	extra[1] = cfg;
+	h_node_start(&n, &net, extra);
+	unlink(cfg);
+	h_connect(&c, n.port);
+	accredit_define(&c, &acc, &def);
+	for (k = 0; k < 40 && !full; k++) {
+		for (i = 0; i < 500; i++) {
+			tl_issue(&net, &iss, def.id, k * 500 + i, 0,
+			    &ev[k * 500 + i]);
+			p[i] = &ev[k * 500 + i];
+			e[i] = p[i]->bytes;
+			l[i] = p[i]->len;
+		}
+		memset(&q, 0, sizeof(q));
+		q.op = CL_OP_SUBMIT;
+		q.ev = e;
+		q.ev_len = l;
+		q.ev_cnt = 500;
+		h_send_req(&c, &q);
+		cr_assert(h_recv(&c, CL_OP_SUBMIT, &r));
+		if (r.code == CL_EMAPFULL) {
+			full = true;
+			cr_assert_gt(r.msg_len, 0);
+		} else {
+			cr_assert_eq(r.code, CL_OK);
+			for (i = 0; i < 500; i++)
+				expect_acc(&r, i, CL_ACC_ACCEPTED);
+			stored += 500;
+			cl_resp_free(&r);
+		}
+	}
+	cr_assert(full, "2 MiB never filled");
+	h_status(&c, &st);
+	cr_assert_eq(st.credentials, stored, "all that was accepted, and "
+	    "nothing of the batch that did not fit");
+	cr_assert_eq(h_cred(&c, &net, ev[0].id), CL_ST_VALID);
+	h_close(&c);
+	cr_assert_eq(h_node_stop(&n), 0);
+	h_node_restart(&n, NULL);
+	h_connect(&c, n.port);
+	h_status(&c, &st);
+	cr_assert_eq(st.credentials, stored);
+	h_close(&c);
+}
