@@ -644,3 +644,21 @@ Test(node, a_full_store_says_so_and_loses_nothing)
 	cr_assert_eq(st.credentials, stored);
 	h_close(&c);
 }
+
+/* The example configuration the package installs is one the node takes. */
+Test(node, the_example_configuration_is_valid)
+{
+	char		 path[512];
+	const char	*extra[] = { "--config", path, "--listen",
+	    "127.0.0.1:0", NULL };
+	const char	*top = getenv("CL_SOURCE_DIR");
+
+	cr_assert_not_null(top, "CL_SOURCE_DIR is not set");
+	snprintf(path, sizeof(path), "%s/deploy/credledger-node.ini", top);
+	/*
+	 * The file says data = /var/lib/credledger; the harness's --data
+	 * wins, as every flag does over the file.
+	 */
+	h_node_start(&n, &net, extra);
+	still_serving();
+}
