@@ -17,5 +17,14 @@ int	cmd_pubkey(int argc, char **argv);	/* cmd_key.c */
 int	cmd_genesis(int argc, char **argv);	/* cmd_genesis.c */
 int	cmd_demo(int argc, char **argv);	/* cmd_demo.c */
 int	cmd_define_elm(int argc, char **argv);	/* cmd_define.c */
+int	cmd_accredit(int argc, char **argv);	/* cmd_event.c */
+int	cmd_withdraw(int argc, char **argv);	/* cmd_event.c */
+int	cmd_define(int argc, char **argv);	/* cmd_event.c */
+int	cmd_issue(int argc, char **argv);	/* cmd_event.c */
+int	cmd_suspend(int argc, char **argv);	/* cmd_event.c */
+int	cmd_reinstate(int argc, char **argv);	/* cmd_event.c */
+int	cmd_revoke(int argc, char **argv);	/* cmd_event.c */
+int	cmd_verify(int argc, char **argv);	/* cmd_verify.c */
+int	cmd_status(int argc, char **argv);	/* cmd_verify.c */
 
 #endif

@@ -22,6 +22,15 @@ static const struct verb {
 	{ "genesis", cmd_genesis, "write or show a network's genesis file" },
 	{ "define-elm", cmd_define_elm,
 	    "map an ELM micro-credential to achievement JSON" },
+	{ "accredit", cmd_accredit, "accredit an issuer (authority)" },
+	{ "withdraw", cmd_withdraw, "withdraw an accreditation (authority)" },
+	{ "define", cmd_define, "define a micro-credential (issuer)" },
+	{ "issue", cmd_issue, "issue credentials (issuer)" },
+	{ "suspend", cmd_suspend, "suspend a credential (issuer)" },
+	{ "reinstate", cmd_reinstate, "reinstate a suspended credential" },
+	{ "revoke", cmd_revoke, "revoke a credential (issuer)" },
+	{ "verify", cmd_verify, "check a credential and its proof" },
+	{ "status", cmd_status, "show a node's status" },
 	{ "demo", cmd_demo, "run the ledger demonstration" },
 };
 #define VERBS	(sizeof(verbs) / sizeof(verbs[0]))
