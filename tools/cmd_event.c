@@ -113,7 +113,7 @@ take(const struct verb *v, const struct vopt *o, size_t i, struct args *a)
 		break;
 	case K_FIELD:
 		if (ac->fields_cnt == CL_SCOPE_FIELDS_MAX) {
-			cl_tool_err(v->name, "more than %d --%s", 
+			cl_tool_err(v->name, "more than %d --%s",
 			    CL_SCOPE_FIELDS_MAX, o->name);
 			return CL_TOOL_USAGE;
 		}
@@ -299,7 +299,8 @@ print_batch(const struct cl_issue_batch *b, uint8_t (*ids)[CL_ID_LEN],
 	for (i = 0; i < n; i++) {
 		cl_hex_encode(id, ids[i], CL_ID_LEN);
 		if (b->spec[i].salt_made) {
-			cl_hex_encode(salt, b->spec[i].salt, CL_HOLDER_SALT_LEN);
+			cl_hex_encode(salt, b->spec[i].salt,
+			    CL_HOLDER_SALT_LEN);
 			printf("%s %s\n", id, salt);
 		} else
 			printf("%s\n", id);

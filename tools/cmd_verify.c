@@ -46,7 +46,8 @@ verify_usage(FILE *f)
 	    "bad command line, no node, or an answer whose proof does not\n"
 	    "check.\n"
 	    "\n"
-	    "      --credential ID         the credential's id (64 hex digits)\n"
+	    "      --credential ID         the credential's id (64 hex\n"
+	    "                              digits)\n"
 	    "      --document FILE         the credential document\n"
 	    "      --holder-ref HEX        the holder reference or wallet key\n"
 	    "      --genesis FILE          the genesis to trust (default: the\n"
@@ -72,7 +73,7 @@ struct vargs {
 	const char		*genesis;
 	const char		*save;
 	bool			 json;
-	uint8_t			 key[CL_ID_LEN];	/* credential or holder */
+	uint8_t			 key[CL_ID_LEN];	/* credential, holder */
 };
 
 /* Returns CL_TOOL_OK, -1 after --help, or the status to exit with. */

@@ -348,11 +348,6 @@ from_object(struct cl_issue_spec *s, json_t *obj, char *errbuf,
 			    "got %s", key, cl__elm_type_name(v));
 			return CL_EUSAGE;
 		}
-		if (strlen(json_string_value(v)) != json_string_length(v)) {
-			cl__elm_say(errbuf, errlen, "%s: has a NUL "
-			    "character", key);
-			return CL_EUSAGE;
-		}
 		if ((err = cl_issue_spec_set(s, (enum cl_issue_field)f,
 		    json_string_value(v), errbuf, errlen)) != CL_OK)
 			return err;
@@ -396,6 +391,7 @@ one_line(struct cl_issue_batch *b, const char *p, size_t len,
 	s = &b->spec[b->cnt];
 	if (len > 0 && p[len - 1] == '\r')
 		len--;
+	/* without JSON_ALLOW_NUL: every string is a C string */
 	if ((obj = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr)) ==
 	    NULL) {
 		cl__elm_say(errbuf, errlen, "column %d: %s", jerr.column,

@@ -42,10 +42,10 @@ enum {
 	{ "node", required_argument, NULL, CL_OPT_NODE }
 #define CL_SESSION_KEY_OPTIONS						\
 	{ "key", required_argument, NULL, CL_OPT_KEY },			\
-	{ "passphrase-file", required_argument, NULL, CL_OPT_PASSFILE },	\
+	{ "passphrase-file", required_argument, NULL, CL_OPT_PASSFILE }, \
 	{ "no-passphrase", no_argument, NULL, CL_OPT_NOPASS }
 #define CL_SESSION_NODE_HELP						\
-	"      --node HOST:PORT        the node's client port (default\n"	\
+	"      --node HOST:PORT        the node's client port (default\n" \
 	"                              $CREDLEDGER_NODE, else "		\
 	CL_CLIENT_DEFAULT_NODE ")\n"
 #define CL_SESSION_KEY_HELP						\
