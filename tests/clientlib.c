@@ -83,6 +83,7 @@ ct_hex(char out[static 2 * CL_ID_LEN + 1], const uint8_t *b)
 {
 	cl_hex_encode(out, b, CL_ID_LEN);
 }
+
 /* A listening socket on 127.0.0.1 and its port. */
 int
 ct_listener(uint16_t *port)
@@ -108,14 +109,16 @@ ct_addr(char *out, size_t cap, uint16_t port)
 	cr_assert(snprintf(out, cap, "127.0.0.1:%u", (unsigned)port) <
 	    (int)cap);
 }
-int
-ct_read_n(int fd, void *buf, size_t len)
+
+/* All of len bytes through read(2) or write(2). */
+static int
+whole(int fd, uint8_t *p, size_t len, bool rd)
 {
-	uint8_t	*p = buf;
-	ssize_t	 n;
+	ssize_t	n;
 
 	while (len > 0) {
-		if ((n = read(fd, p, len)) < 0 && errno == EINTR)
+		n = rd ? read(fd, p, len) : write(fd, p, len);
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
@@ -126,20 +129,16 @@ ct_read_n(int fd, void *buf, size_t len)
 }
 
 int
+ct_read_n(int fd, void *buf, size_t len)
+{
+	return whole(fd, buf, len, true);
+}
+
+int
 ct_write_n(int fd, const void *buf, size_t len)
 {
-	const uint8_t	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	/* whole() only reads from buf when it writes */
+	return whole(fd, (uint8_t *)(uintptr_t)buf, len, false);
 }
 
 /* Read one request frame; its payload is malloc'd. */
@@ -154,6 +153,7 @@ ct_read_request(int fd, uint8_t **buf, uint32_t *n)
 		return -1;
 	return 0;
 }
+
 void
 ct_world_open(struct ct_world *w)
 {
