@@ -227,7 +227,8 @@ text_issuer(FILE *f, const struct view *v)
 		put(f, &ac->org_id);
 		fputc('\n', f);
 		label(f, "accredited:");
-		fprintf(f, "%s, by ", v->accredited ? "yes" : "no");
+		fputs(v->accredited ? "yes, by " : "not for this credential; "
+		    "by ", f);
 		if (v->by != NULL && v->by->org.len > 0) {
 			put(f, &v->by->org);
 			if (v->by->country.len > 0) {

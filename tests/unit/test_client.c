@@ -752,6 +752,38 @@ Test(client, report_answers_that_do_not_stand)
 	ct_world_close(&w);
 }
 
+Test(client, report_issuer_withdrawn)
+{
+	struct ct_world		 w;
+	struct cl_report	 r;
+	struct tl_ev		 wd;
+	json_t			*o, *is;
+	char			*t;
+
+	/* withdrawn after the DEFINE (seq 1): the ISSUE (seq 2) is past it */
+	ct_world_open(&w);
+	tl_withdraw(&w.net, &w.net.auth[0], w.issuer.key.pk, 1, &wd);
+	cr_assert_eq(tl_submit(&w.tl.l, &wd, NULL), CL_ACC_ACCEPTED);
+	report(&w, &r);
+	cr_assert_eq(r.err, CL_OK, "%s", r.why);
+	cr_assert_eq(cl_report_exit(&r), CL_TOOL_FAIL);
+	t = text_of(&r);
+	ct_has(t, " is issuer_withdrawn\n");
+	ct_has(t, "  accredited:        not for this credential; by Authority "
+	    "(EU), from seq 1 of its feed\n");
+	ct_has(t, "  withdrawn:         after seq 1 of its feed: key rotated\n");
+	free(t);
+	o = json_of(&r);
+	is = json_object_get(o, "issuer");
+	cr_assert(json_is_false(json_object_get(is, "accredited")));
+	cr_assert_eq(json_integer_value(json_object_get(is,
+	    "withdrawn_after_seq")), 1);
+	cr_assert(json_is_true(json_object_get(o, "proof_checked")));
+	json_decref(o);
+	cl_report_free(&r);
+	ct_world_close(&w);
+}
+
 Test(client, report_unknown)
 {
 	struct ct_world		 w;
