@@ -261,7 +261,6 @@ sign_chunk(struct cl_session *s, struct chunk *ch, size_t from, size_t n,
     const uint8_t prev[CL_ID_LEN], uint8_t (*ids)[CL_ID_LEN])
 {
 	struct cl_event		 ev;
-	struct cl_where		 where = { NULL };
 	uint64_t		 now = cl_tool_now_ms();
 	size_t			 i, len;
 	cl_err			 err;
@@ -279,10 +278,11 @@ sign_chunk(struct cl_session *s, struct chunk *ch, size_t from, size_t n,
 		ev.time = now;
 		err = cl_ev_sign(&ev, s->g.netid, s->k.sk, ch->buf + ch->used,
 		    CL_EVENT_MAX, &len, ids[i]);
+		/* bodies are checked before: a seq past the limit, or memory */
 		if (err != CL_OK) {
-			cl_tool_err(s->verb, "cannot sign the %s: %s: %s",
-			    cl_ev_type_name((unsigned)ev.type),
-			    cl_session_field(where.field), cl_strerror(err));
+			cl_tool_err(s->verb, "cannot sign the %s at seq %llu: "
+			    "%s", cl_ev_type_name((unsigned)ev.type),
+			    (unsigned long long)ev.seq, cl_strerror(err));
 			return CL_TOOL_FAIL;
 		}
 		ch->ev[ch->cnt] = ch->buf + ch->used;
