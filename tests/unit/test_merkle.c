@@ -4,7 +4,7 @@
  * and proofs (known answers, confirmed with a direct transcription of the
  * RFC's recursive definitions), and for every size up to 70 and every
  * leaf: heads equal to a naive recursive MTH, proofs that verify, and
- * altered proofs that do not.
+ * altered proofs that do not; and random trees of up to 300 leaves.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +15,11 @@
 #include "hex.h"
 #include "merkle.h"
 
-#define LEAVES_MAX	80
+#define LEAVES_MAX	300
 
 /* An in-memory keeper of complete subtrees: level x index. */
-static uint8_t	nodes[8][LEAVES_MAX][CL_HASH_LEN];
-static bool	have[8][LEAVES_MAX];
+static uint8_t	nodes[10][LEAVES_MAX][CL_HASH_LEN];
+static bool	have[10][LEAVES_MAX];
 static uint8_t	leaf_data[LEAVES_MAX][16];
 static size_t	leaf_len[LEAVES_MAX];
 static uint64_t	leaves;
@@ -28,7 +28,7 @@ static cl_err
 get(void *arg, unsigned level, uint64_t index, uint8_t out[CL_HASH_LEN])
 {
 	(void)arg;
-	cr_assert_lt(level, 8);
+	cr_assert_lt(level, 10);
 	cr_assert_lt(index, LEAVES_MAX);
 	cr_assert(have[level][index], "subtree (%u, %llu) read before it was "
 	    "complete", level, (unsigned long long)index);
@@ -245,5 +245,42 @@ Test(merkle, every_proof_of_every_small_tree_verifies_and_no_altered_one)
 				    (const uint8_t (*)[CL_HASH_LEN])p,
 				    cnt - 1), "a short proof");
 		}
+	}
+}
+
+/* Random trees of 1..300 leaves of random bytes: heads and proofs. */
+Test(merkle, random_trees_up_to_300_leaves)
+{
+	uint8_t		p[CL_MERKLE_PROOF_MAX][CL_HASH_LEN];
+	uint8_t		root[LEAVES_MAX + 1][CL_HASH_LEN], ref[CL_HASH_LEN];
+	uint8_t		d[16], h[CL_HASH_LEN];
+	uint64_t	n, m, m2;
+	unsigned	cnt, t;
+
+	memset(have, 0, sizeof(have));
+	leaves = 0;
+	for (n = 1; n <= LEAVES_MAX; n++) {
+		size_t len = randombytes_uniform(sizeof(d) + 1);
+
+		randombytes_buf(d, len);
+		append(d, len);
+		cr_assert_eq(cl_merkle_root(get, NULL, n, root[n]), CL_OK);
+		naive_mth(0, n, ref);
+		cr_assert_arr_eq(root[n], ref, CL_HASH_LEN, "size %llu",
+		    (unsigned long long)n);
+	}
+	for (t = 0; t < 3000; t++) {
+		n = 1 + randombytes_uniform(LEAVES_MAX);
+		m = randombytes_uniform((uint32_t)n);
+		m2 = 1 + randombytes_uniform((uint32_t)n);
+		cl_merkle_leaf(h, leaf_data[m], leaf_len[m]);
+		cr_assert_eq(cl_merkle_inclusion(get, NULL, m, n, p, &cnt),
+		    CL_OK);
+		cr_assert(cl_merkle_verify_inclusion(m, n, h,
+		    (const uint8_t (*)[CL_HASH_LEN])p, cnt, root[n]));
+		cr_assert_eq(cl_merkle_consistency(get, NULL, m2, n, p, &cnt),
+		    CL_OK);
+		cr_assert(cl_merkle_verify_consistency(m2, n, root[m2],
+		    root[n], (const uint8_t (*)[CL_HASH_LEN])p, cnt));
 	}
 }
