@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ledger_rec.h"
+#include "merkle.h"
 
 static const char *const accept_names[] = {
 	[CL_ACC_ACCEPTED] = "accepted", [CL_ACC_DUPLICATE] = "duplicate",
@@ -141,15 +142,36 @@ head_put(struct batch *b, const uint8_t *author, const struct cl_head *h)
 	cl_store_put(&b->t, CL_DB_HEAD, author, CL_PK_LEN, v, sizeof(v), 0);
 }
 
+/*
+ * Append to the log, and to its Merkle tree (the leaf, and the subtrees
+ * it completes), in the same transaction: the tree always covers exactly
+ * the log.
+ */
 static uint64_t
 log_append(struct batch *b, const struct cl_event *ev)
 {
-	uint8_t		k[8];
-	uint64_t	pos = b->pos;
+	uint8_t		k[8], mk[CL__MERKLE_KLEN], h[CL_HASH_LEN];
+	uint8_t		up[CL_MERKLE_PROOF_MAX][CL_HASH_LEN];
+	uint64_t	pos = b->pos, ix[CL_MERKLE_PROOF_MAX];
+	unsigned	lv[CL_MERKLE_PROOF_MAX], cnt = 0, i;
+	cl_err		err;
 
 	cl_store_be64(k, pos);
 	cl_store_put(&b->t, CL_DB_LOG, k, 8, ev->raw, ev->raw_len,
 	    CL_PUT_APPEND);
+	cl_merkle_leaf(h, ev->raw, ev->raw_len);
+	cl__merkle_key(mk, 0, pos);
+	cl_store_put(&b->t, CL_DB_MERKLE, mk, sizeof(mk), h, sizeof(h),
+	    CL_PUT_APPEND);
+	if (b->t.err == CL_OK &&
+	    (err = cl_merkle_append(cl__merkle_get, &b->t, pos, h, lv, ix, up,
+	    &cnt)) != CL_OK && b->t.err == CL_OK)
+		b->t.err = err;
+	for (i = 0; i < cnt; i++) {
+		cl__merkle_key(mk, lv[i], ix[i]);
+		cl_store_put(&b->t, CL_DB_MERKLE, mk, sizeof(mk), up[i],
+		    CL_HASH_LEN, CL_PUT_APPEND);
+	}
 	b->pos++;
 	return pos;
 }

@@ -19,7 +19,7 @@
 #include "store.h"
 
 /* The store's schema; a store of another schema is refused. */
-#define CL_SCHEMA_VERSION	1
+#define CL_SCHEMA_VERSION	2	/* 2: the Merkle tree of the log */
 
 /* Holder and digest queries answer at most this many credentials. */
 #define CL_QUERY_CREDS_MAX	CL_QUERY_IDS_MAX
@@ -211,6 +211,21 @@ CL_NODISCARD cl_err	cl_ledger_accredit_pos(struct cl_ledger *l,
 /* The log position of DEFINE id.  Errors: CL_ENOTFOUND. */
 CL_NODISCARD cl_err	cl_ledger_define_pos(struct cl_ledger *l,
 			    const uint8_t id[static CL_ID_LEN], uint64_t *pos);
+
+/*
+ * The log's RFC 9162 Merkle tree (proto/merkle.h), for any size up to the
+ * log's: its head, the inclusion proof of the event at position m, and the
+ * consistency proof from size m.  O(log n) reads each.
+ * Errors: CL_ERANGE (a size beyond the log, m out of range), CL_ESTORE.
+ */
+CL_NODISCARD cl_err	cl_ledger_root(struct cl_ledger *l, uint64_t size,
+			    uint8_t root[static 32]);
+CL_NODISCARD cl_err	cl_ledger_inclusion(struct cl_ledger *l, uint64_t m,
+			    uint64_t size, uint8_t (*proof)[32],
+			    unsigned *cnt);
+CL_NODISCARD cl_err	cl_ledger_consistency(struct cl_ledger *l, uint64_t m,
+			    uint64_t size, uint8_t (*proof)[32],
+			    unsigned *cnt);
 
 /* Counts of what the ledger holds. */
 struct cl_counts {

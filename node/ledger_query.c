@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "ledger_rec.h"
+#include "merkle.h"
 
 static const char state_tag[] = "credledger/state/v1";
 
@@ -31,6 +32,76 @@ cl__head_read(struct cl_txn *t, const uint8_t *author, struct cl_head *h)
 	h->fork_seq = cl_store_load64(p + 40);
 	h->pos = cl_store_load64(p + 48);
 	h->fork_held = cl_store_load64(p + 56);
+}
+
+cl_err
+cl__merkle_get(void *arg, unsigned level, uint64_t index, uint8_t *out)
+{
+	struct cl_txn	*t = arg;
+	struct cl_val	 v;
+	uint8_t		 k[CL__MERKLE_KLEN];
+
+	cl__merkle_key(k, level, index);
+	if (!cl_store_get(t, CL_DB_MERKLE, k, sizeof(k), &v) ||
+	    v.len != CL_HASH_LEN)
+		return t->err != CL_OK ? t->err : CL_ESTORE;
+	memcpy(out, v.ptr, CL_HASH_LEN);
+	return CL_OK;
+}
+
+/* The size the tree has: the log's, as committed. */
+static cl_err
+tree_size(struct cl_ledger *l, uint64_t size)
+{
+	return size <= l->log_size ? CL_OK : CL_ERANGE;
+}
+
+cl_err
+cl_ledger_root(struct cl_ledger *l, uint64_t size, uint8_t root[static 32])
+{
+	struct cl_txn	t;
+	cl_err		err;
+
+	if ((err = tree_size(l, size)) != CL_OK)
+		return err;
+	cl_store_begin(&l->st, &t, false);
+	if (t.err == CL_OK)
+		t.err = cl_merkle_root(cl__merkle_get, &t, size, root);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_inclusion(struct cl_ledger *l, uint64_t m, uint64_t size,
+    uint8_t (*proof)[32], unsigned *cnt)
+{
+	struct cl_txn	t;
+	cl_err		err;
+
+	*cnt = 0;
+	if ((err = tree_size(l, size)) != CL_OK)
+		return err;
+	cl_store_begin(&l->st, &t, false);
+	if (t.err == CL_OK)
+		t.err = cl_merkle_inclusion(cl__merkle_get, &t, m, size, proof,
+		    cnt);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_consistency(struct cl_ledger *l, uint64_t m, uint64_t size,
+    uint8_t (*proof)[32], unsigned *cnt)
+{
+	struct cl_txn	t;
+	cl_err		err;
+
+	*cnt = 0;
+	if ((err = tree_size(l, size)) != CL_OK)
+		return err;
+	cl_store_begin(&l->st, &t, false);
+	if (t.err == CL_OK)
+		t.err = cl_merkle_consistency(cl__merkle_get, &t, m, size,
+		    proof, cnt);
+	return cl_store_end(&t);
 }
 
 cl_err

@@ -30,6 +30,21 @@
  * feed's chain: the other branches past its fork point.
  */
 #define CL__FORK_KLEN	(CL_PK_LEN + 8 + CL_ID_LEN)
+/*
+ * MERKLE: the complete subtrees of the log's RFC 9162 tree.  Subtree
+ * (level, index) covers leaves [index << level, (index + 1) << level) and
+ * is keyed by its last leaf and its level, so that every append writes
+ * keys above all others (MDB_APPEND): last | level -> SHA-256.
+ */
+#define CL__MERKLE_KLEN	(8 + 1)
+
+static inline void
+cl__merkle_key(uint8_t k[CL__MERKLE_KLEN], unsigned level, uint64_t index)
+{
+	cl_store_be64(k, ((index + 1) << level) - 1);
+	k[8] = (uint8_t)level;
+}
+
 /* HOLDER, DIGEST: ref | ISSUE id -> (empty) */
 #define CL__REF_KLEN	(2 * CL_ID_LEN)
 
@@ -97,6 +112,10 @@ cl__cred_unpack(struct cl__cred *c, const uint8_t *p)
 }
 
 struct cl_head;
+
+/* cl_merkle_get_cb over CL_DB_MERKLE; arg is a struct cl_txn. */
+cl_err	cl__merkle_get(void *arg, unsigned level, uint64_t index,
+	    uint8_t *out);
 
 /* Read a head record; *h is zeroed when the author has no feed. */
 void	cl__head_read(struct cl_txn *t, const uint8_t *author,

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "merkle.h"
 #include "testlib.h"
 
 #define ISSUED_AT	1700000000000ull
@@ -1560,4 +1561,81 @@ Test(ledger, no_fork_answers_stale_and_stores_nothing)
 	cr_assert_eq(cl_ledger_apply(&tl.l, &s, 1, &r), CL_OK);
 	cr_assert_eq(r.acc, CL_ACC_DUPLICATE);
 	cl_submit_free(&s);
+}
+
+/* MTH of log positions [start, start + n), from the stored bytes alone. */
+static void
+log_mth(uint64_t start, uint64_t n, uint8_t out[32])
+{
+	uint8_t		 l[32], r[32], *bytes;
+	size_t		 len;
+	uint64_t	 k = 1;
+
+	if (n == 1) {
+		cr_assert_eq(cl_ledger_event_at(&tl.l, start, &bytes, &len),
+		    CL_OK);
+		cl_merkle_leaf(out, bytes, len);
+		free(bytes);
+		return;
+	}
+	while (k * 2 < n)
+		k *= 2;
+	log_mth(start, k, l);
+	log_mth(start + k, n - k, r);
+	cl_merkle_node(out, l, r);
+}
+
+/*
+ * The log is an RFC 9162 tree, kept in the same transactions as the log:
+ * the head of every size is the MTH of the events stored at positions
+ * 0..size-1, across batches and a reopen, and its proofs verify.
+ */
+Test(ledger, the_log_is_a_merkle_tree_of_its_events)
+{
+	static struct forked	 f;
+	static struct tl_ev	 e[9];
+	const struct tl_ev	*batch[9];
+	struct cl_result	 res[9];
+	uint8_t			 root[40][32], ref[32], h[32], *bytes;
+	uint8_t			 p[CL_MERKLE_PROOF_MAX][32];
+	struct cl_counts	 c;
+	size_t			 len;
+	uint64_t		 n, m;
+	unsigned		 cnt, i;
+
+	forked_feed(&f);			/* 5, one at a time */
+	for (i = 0; i < 9; i++) {
+		tl_issue(&net, &iss, f.def.id, 50 + i, 0, &e[i]);
+		batch[i] = &e[i];
+	}
+	tl_submit_batch(&tl.l, batch, 9, res);
+	cr_assert_eq(sub(&f.c), CL_ACC_FORK);	/* off the chain: in the log */
+	tl_ledger_reopen(&tl);
+	counts(&c);
+	cr_assert_eq(c.log, 15);
+	for (n = 1; n <= c.log; n++) {
+		cr_assert_eq(cl_ledger_root(&tl.l, n, root[n]), CL_OK);
+		log_mth(0, n, ref);
+		cr_assert_arr_eq(root[n], ref, 32, "size %llu",
+		    (unsigned long long)n);
+	}
+	cr_assert_eq(cl_ledger_root(&tl.l, c.log + 1, ref), CL_ERANGE);
+	for (n = 1; n <= c.log; n++) {
+		for (m = 0; m < n; m++) {
+			cr_assert_eq(cl_ledger_event_at(&tl.l, m, &bytes,
+			    &len), CL_OK);
+			cl_merkle_leaf(h, bytes, len);
+			free(bytes);
+			cr_assert_eq(cl_ledger_inclusion(&tl.l, m, n, p, &cnt),
+			    CL_OK);
+			cr_assert(cl_merkle_verify_inclusion(m, n, h,
+			    (const uint8_t (*)[32])p, cnt, root[n]));
+		}
+		for (m = 1; m <= n; m++) {
+			cr_assert_eq(cl_ledger_consistency(&tl.l, m, n, p,
+			    &cnt), CL_OK);
+			cr_assert(cl_merkle_verify_consistency(m, n, root[m],
+			    root[n], (const uint8_t (*)[32])p, cnt));
+		}
+	}
 }
