@@ -19,6 +19,7 @@
 #include "event.h"
 #include "genesis.h"
 #include "hex.h"
+#include "issue.h"
 #include "ledger.h"
 #include "util.h"
 
@@ -220,7 +221,8 @@ run(struct demo *d, const char *dir, const char *samples)
 	struct cl_event		 ev;
 	struct cl_counts	 cnt;
 	uint8_t			 def[CL_ID_LEN], cred[CL_ID_LEN];
-	uint8_t			 salt[16], holder[CL_ID_LEN], digest[CL_ID_LEN];
+	uint8_t			 salt[CL_HOLDER_SALT_LEN], holder[CL_ID_LEN];
+	uint8_t			 digest[CL_ID_LEN];
 	uint8_t			 ids[4][CL_ID_LEN], state[CL_ID_LEN];
 	uint8_t			*doc = NULL;
 	size_t			 doc_len, i;
@@ -327,16 +329,9 @@ run(struct demo *d, const char *dir, const char *samples)
 	}
 	crypto_hash_sha256(digest, doc, doc_len);
 	free(doc);
+	/* the reference 'credledger issue --holder-id' makes */
 	randombytes_buf(salt, sizeof(salt));
-	{
-		crypto_hash_sha256_state hs;
-
-		crypto_hash_sha256_init(&hs);
-		crypto_hash_sha256_update(&hs, salt, sizeof(salt));
-		crypto_hash_sha256_update(&hs, (const uint8_t *)learner,
-		    strlen(learner));
-		crypto_hash_sha256_final(&hs, holder);
-	}
+	cl_holder_ref(holder, salt, learner, strlen(learner));
 	cl_ev_init(&ev);
 	ev.type = CL_EV_ISSUE;
 	memcpy(ev.body.issue.achievement, def, CL_ID_LEN);
