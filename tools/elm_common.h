@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private to achievement.c and elm.c: messages about JSON, file reads. */
+/*
+ * Private to achievement.c, elm.c and issue.c: messages about JSON, file
+ * reads.
+ */
 #ifndef CL_TOOLS_ELM_COMMON_H
 #define CL_TOOLS_ELM_COMMON_H
 
