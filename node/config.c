@@ -27,6 +27,7 @@ cl_config_defaults(struct cl_config *c)
 	c->batch_max = CL_SUBMIT_MAX;
 	c->workers = 0;
 	c->map_max_mib = 0;
+	c->checkpoint_s = CL_CHECKPOINT_S;
 }
 
 enum kind { K_STR, K_U64, K_LEVEL };
@@ -47,6 +48,8 @@ static const struct key {
 	    0, 128 },
 	{ "ledger", "map_max_mib", K_U64,
 	    offsetof(struct cl_config, map_max_mib), 0, 1ULL << 30 },
+	{ "ledger", "checkpoint_period_s", K_U64,
+	    offsetof(struct cl_config, checkpoint_s), 1, 7 * 86400 },
 	{ "client", "listen", K_STR, offsetof(struct cl_config, listen), 0,
 	    0 },
 	{ "client", "max_connections", K_U64,

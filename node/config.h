@@ -26,6 +26,8 @@ struct cl_config {
 	uint64_t	batch_max;	/* events per write transaction */
 	uint64_t	workers;	/* signature-checking threads; 0: cores */
 	uint64_t	map_max_mib;	/* the LMDB map may grow to; 0: 1 TiB */
+	uint64_t	checkpoint_s;	/* a signed checkpoint each period in
+					   which the log grew */
 };
 
 /* The defaults (limits.h). */

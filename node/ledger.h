@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "err.h"
 #include "event.h"
 #include "genesis.h"
@@ -226,6 +227,22 @@ CL_NODISCARD cl_err	cl_ledger_inclusion(struct cl_ledger *l, uint64_t m,
 CL_NODISCARD cl_err	cl_ledger_consistency(struct cl_ledger *l, uint64_t m,
 			    uint64_t size, uint8_t (*proof)[32],
 			    unsigned *cnt);
+
+/*
+ * Checkpoints the node signed and keeps (one per period in which the log
+ * grew), keyed by time: c->network must be the ledger's.  put: one write
+ * transaction, committed.  list: those with time >= from, ascending, at
+ * most max; *more when there are more.
+ * Errors: CL_ENETWORK (put), CL_ESTORE, CL_EMAPFULL.
+ */
+CL_NODISCARD cl_err	cl_ledger_checkpoint_put(struct cl_ledger *l,
+			    const struct cl_checkpoint *c);
+CL_NODISCARD cl_err	cl_ledger_checkpoints(struct cl_ledger *l,
+			    uint64_t from, struct cl_checkpoint *out,
+			    uint32_t max, uint32_t *cnt, bool *more);
+/* The log size of the newest checkpoint kept; 0 when none. */
+CL_NODISCARD cl_err	cl_ledger_checkpoint_last(struct cl_ledger *l,
+			    uint64_t *size);
 
 /* Counts of what the ledger holds. */
 struct cl_counts {

@@ -49,6 +49,79 @@ cl__merkle_get(void *arg, unsigned level, uint64_t index, uint8_t *out)
 	return CL_OK;
 }
 
+cl_err
+cl_ledger_checkpoint_put(struct cl_ledger *l, const struct cl_checkpoint *c)
+{
+	struct cl_txn	t;
+	uint8_t		k[8], v[CL__CKPT_LEN];
+
+	if (memcmp(c->network, l->genesis.netid, CL_ID_LEN) != 0)
+		return CL_ENETWORK;
+	cl_store_be64(k, c->time);
+	cl_store_be64(v, c->size);
+	memcpy(v + 8, c->root, CL_ID_LEN);
+	memcpy(v + 8 + CL_ID_LEN, c->node, CL_PK_LEN);
+	memcpy(v + 8 + CL_ID_LEN + CL_PK_LEN, c->sig, CL_SIG_LEN);
+	cl_store_begin(&l->st, &t, true);
+	cl_store_put(&t, CL_DB_CHECKPOINT, k, sizeof(k), v, sizeof(v), 0);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_checkpoints(struct cl_ledger *l, uint64_t from,
+    struct cl_checkpoint *out, uint32_t max, uint32_t *cnt, bool *more)
+{
+	struct cl_txn	 t;
+	struct cl_iter	 it;
+	struct cl_val	 k, v;
+	const uint8_t	*p;
+	uint8_t		 start[8];
+
+	*cnt = 0;
+	*more = false;
+	cl_store_be64(start, from);
+	cl_store_begin(&l->st, &t, false);
+	cl_store_iter_begin(&t, &it, CL_DB_CHECKPOINT, NULL, 0, start, 8);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != 8 || v.len != CL__CKPT_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		if (*cnt == max) {
+			*more = true;
+			break;
+		}
+		p = v.ptr;
+		memcpy(out[*cnt].network, l->genesis.netid, CL_ID_LEN);
+		out[*cnt].time = cl_store_load64(k.ptr);
+		out[*cnt].size = cl_store_load64(p);
+		memcpy(out[*cnt].root, p + 8, CL_ID_LEN);
+		memcpy(out[*cnt].node, p + 8 + CL_ID_LEN, CL_PK_LEN);
+		memcpy(out[*cnt].sig, p + 8 + CL_ID_LEN + CL_PK_LEN,
+		    CL_SIG_LEN);
+		(*cnt)++;
+	}
+	cl_store_iter_end(&it);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_checkpoint_last(struct cl_ledger *l, uint64_t *size)
+{
+	struct cl_txn	t;
+	struct cl_val	k, v;
+
+	*size = 0;
+	cl_store_begin(&l->st, &t, false);
+	if (cl_store_last(&t, CL_DB_CHECKPOINT, &k, &v)) {
+		if (v.len != CL__CKPT_LEN)
+			t.err = CL_ESTORE;
+		else
+			*size = cl_store_load64(v.ptr);
+	}
+	return cl_store_end(&t);
+}
+
 /* The size the tree has: the log's, as committed. */
 static cl_err
 tree_size(struct cl_ledger *l, uint64_t size)

@@ -45,6 +45,9 @@ cl__merkle_key(uint8_t k[CL__MERKLE_KLEN], unsigned level, uint64_t index)
 	k[8] = (uint8_t)level;
 }
 
+/* CHECKPOINT: u64 time -> u64 size | root | node key | signature */
+#define CL__CKPT_LEN	(8 + CL_ID_LEN + CL_PK_LEN + CL_SIG_LEN)
+
 /* HOLDER, DIGEST: ref | ISSUE id -> (empty) */
 #define CL__REF_KLEN	(2 * CL_ID_LEN)
 

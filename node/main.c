@@ -421,9 +421,10 @@ cmd_run(int argc, char **argv)
 
 	if (node_key(cfg.data, false, pk, sk) != 0)
 		return 1;
-	sodium_memzero(sk, sizeof(sk));	/* the client port signs nothing */
-	if (ledger_dir(cfg.data, ldir, sizeof(ldir)) != 0)
+	if (ledger_dir(cfg.data, ldir, sizeof(ldir)) != 0) {
+		sodium_memzero(sk, sizeof(sk));
 		return 1;
+	}
 	so.map_max = (size_t)cfg.map_max_mib << 20;
 	if (so.map_max != 0 && so.map_max < ((size_t)64 << 20))
 		so.map_initial = so.map_max;	/* a small node stays small */
@@ -431,11 +432,13 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "credledger-node: %s: %s%s\n", ldir,
 		    cl_strerror(err), err == CL_ENOTFOUND ?
 		    " (run credledger-node init first)" : "");
+		sodium_memzero(sk, sizeof(sk));
 		return 1;
 	}
 	uv_loop_init(&run.loop);
-	if ((err = cl_server_start(&run.srv, &run.loop, &l, &cfg, pk)) !=
-	    CL_OK) {
+	err = cl_server_start(&run.srv, &run.loop, &l, &cfg, sk);
+	sodium_memzero(sk, sizeof(sk));		/* the server has its copy */
+	if (err != CL_OK) {
 		fprintf(stderr, "credledger-node: cannot serve on %s: %s\n",
 		    cfg.listen, cl_strerror(err));
 		uv_loop_close(&run.loop);

@@ -7,8 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "checkpoint.h"
 #include "hex.h"
 #include "log.h"
+#include "merkle.h"
 #include "status.h"
 #include "wire.h"
 
@@ -386,6 +390,183 @@ q_genesis(struct cl__conn *c)
 	send_resp(c, &r);
 }
 
+/* Audits: checkpoints, proofs and the log itself. */
+
+/* Sign a checkpoint of the log as it is now. */
+static cl_err
+checkpoint_now(struct cl_server *s, struct cl_checkpoint *c)
+{
+	cl_err	err;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->network, s->ledger->genesis.netid, CL_ID_LEN);
+	memcpy(c->node, s->node_pk, CL_PK_LEN);
+	c->size = s->ledger->log_size;
+	c->time = cl_now_ms();
+	if ((err = cl_ledger_root(s->ledger, c->size, c->root)) != CL_OK)
+		return err;
+	cl_checkpoint_sign(c, s->node_sk);
+	return CL_OK;
+}
+
+static void
+q_checkpoint(struct cl__conn *c)
+{
+	struct cl_resp	r;
+	cl_err		err;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_CHECKPOINT;
+	if ((err = checkpoint_now(c->s, &r.u.ckpt)) != CL_OK) {
+		send_err(c, err, NULL);
+		return;
+	}
+	send_resp(c, &r);
+}
+
+static void
+q_checkpoints(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_checkpoint	*list;
+	struct cl_resp		 r;
+	uint32_t		 cnt;
+	bool			 more;
+	cl_err			 err;
+
+	if ((list = calloc(CL_CHECKPOINTS_MAX, sizeof(*list))) == NULL) {
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	err = cl_ledger_checkpoints(c->s->ledger, q->a, list,
+	    CL_CHECKPOINTS_MAX, &cnt, &more);
+	if (err != CL_OK) {
+		free(list);
+		send_err(c, err, NULL);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_CHECKPOINTS;
+	r.u.ckpts.cnt = cnt;
+	r.u.ckpts.c = list;
+	r.u.ckpts.more = more;
+	send_resp(c, &r);
+	free(list);
+}
+
+static void
+q_proof(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_ledger	*l = c->s->ledger;
+	uint8_t			 hash[CL_MERKLE_PROOF_MAX][CL_ID_LEN];
+	uint8_t			*event = NULL;
+	struct cl_resp		 r;
+	cl_err			 err;
+
+	memset(&r, 0, sizeof(r));
+	r.op = q->op;
+	r.u.proof.hash = hash;
+	if (q->op == CL_OP_INCLUSION) {
+		if (q->b > l->log_size || q->a >= q->b) {
+			send_err(c, CL_ERANGE, "want position < size <= the "
+			    "log's size");
+			return;
+		}
+		err = cl_ledger_event_at(l, q->a, &event,
+		    &r.u.proof.event_len);
+		if (err == CL_OK)
+			err = cl_ledger_inclusion(l, q->a, q->b, hash,
+			    &r.u.proof.cnt);
+		r.u.proof.event = event;
+	} else {
+		if (q->b > l->log_size || q->a == 0 || q->a > q->b) {
+			send_err(c, CL_ERANGE, "want 1 <= m <= n <= the log's "
+			    "size");
+			return;
+		}
+		err = cl_ledger_consistency(l, q->a, q->b, hash,
+		    &r.u.proof.cnt);
+		if (err == CL_OK)
+			err = cl_ledger_root(l, q->a, r.u.proof.root_m);
+	}
+	if (err == CL_OK)
+		err = cl_ledger_root(l, q->b, r.u.proof.root);
+	if (err != CL_OK)
+		send_err(c, err, NULL);
+	else
+		send_resp(c, &r);
+	free(event);
+}
+
+/* The log from position a on: at most b events, CL_EVENTS_BYTES_MAX. */
+static void
+q_events(struct cl__conn *c, const struct cl_req *q)
+{
+	struct cl_ledger	*l = c->s->ledger;
+	uint8_t			**ev;
+	size_t			*len, total = 0;
+	struct cl_resp		 r;
+	uint32_t		 n = 0, i;
+	cl_err			 err = CL_OK;
+
+	ev = calloc(q->b, sizeof(*ev));
+	len = calloc(q->b, sizeof(*len));
+	if (ev == NULL || len == NULL) {
+		free(ev);
+		free(len);
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	while (n < q->b && q->a + n < l->log_size &&
+	    total < CL_EVENTS_BYTES_MAX) {
+		if ((err = cl_ledger_event_at(l, q->a + n, &ev[n], &len[n])) !=
+		    CL_OK)
+			break;
+		total += len[n++];
+	}
+	if (err != CL_OK) {
+		send_err(c, err, NULL);
+	} else {
+		memset(&r, 0, sizeof(r));
+		r.op = CL_OP_EVENTS;
+		r.u.events.cnt = n;
+		r.u.events.ev = (const uint8_t **)ev;
+		r.u.events.ev_len = len;
+		r.u.events.next = q->a + n;
+		send_resp(c, &r);
+	}
+	for (i = 0; i < n; i++)
+		free(ev[i]);
+	free(ev);
+	free(len);
+}
+
+/* Keep a checkpoint when the log grew since the last one kept. */
+static void
+keep_checkpoint(struct cl_server *s)
+{
+	struct cl_checkpoint	c;
+	cl_err			err;
+
+	if (s->ledger->log_size == s->ckpt_size)
+		return;		/* nothing new to attest */
+	if ((err = checkpoint_now(s, &c)) == CL_OK)
+		err = cl_ledger_checkpoint_put(s->ledger, &c);
+	if (err != CL_OK) {
+		cl_log_warn("node", "checkpoint of size %llu not kept err=%s",
+		    (unsigned long long)c.size, cl_strerror(err));
+		return;
+	}
+	s->ckpt_size = c.size;
+	cl_log_info("node", "checkpoint: size %llu", (unsigned long long)
+	    c.size);
+}
+
+static void
+on_ckpt_timer(uv_timer_t *t)
+{
+	keep_checkpoint(t->data);
+}
+
 /* Submissions: verify in the pool, commit on the loop, then answer. */
 
 static void
@@ -655,6 +836,19 @@ handle(struct cl__conn *c, const uint8_t *p, size_t len)
 	case CL_OP_GENESIS:
 		q_genesis(c);
 		break;
+	case CL_OP_CHECKPOINT:
+		q_checkpoint(c);
+		break;
+	case CL_OP_CHECKPOINTS:
+		q_checkpoints(c, &q);
+		break;
+	case CL_OP_INCLUSION:
+	case CL_OP_CONSISTENCY:
+		q_proof(c, &q);
+		break;
+	case CL_OP_EVENTS:
+		q_events(c, &q);
+		break;
 	}
 	cl_req_free(&q);
 }
@@ -902,7 +1096,7 @@ on_sweep(uv_timer_t *t)
 
 cl_err
 cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
-    const struct cl_config *cfg, const uint8_t node_pk[static 32])
+    const struct cl_config *cfg, const uint8_t node_sk[static 64])
 {
 	struct sockaddr_storage	 ss;
 	char			 host[CL_CONFIG_STR_MAX], *colon, *end;
@@ -913,7 +1107,8 @@ cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
 	s->loop = loop;
 	s->ledger = ledger;
 	s->cfg = cfg;
-	memcpy(s->node_pk, node_pk, 32);
+	memcpy(s->node_sk, node_sk, 64);
+	memcpy(s->node_pk, node_sk + 32, 32);	/* libsodium: seed | pk */
 	s->start_ms = uv_now(loop);
 
 	snprintf(host, sizeof(host), "%s", cfg->listen);
@@ -953,6 +1148,13 @@ cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
 	s->check.data = s;
 	uv_check_start(&s->check, on_check);
 	uv_idle_init(loop, &s->kick);
+	uv_timer_init(loop, &s->ckpt_timer);
+	s->ckpt_timer.data = s;
+	if (cl_ledger_checkpoint_last(ledger, &s->ckpt_size) != CL_OK)
+		s->ckpt_size = 0;
+	keep_checkpoint(s);
+	uv_timer_start(&s->ckpt_timer, on_ckpt_timer, cfg->checkpoint_s * 1000,
+	    cfg->checkpoint_s * 1000);
 	return CL_OK;
 }
 
@@ -972,6 +1174,8 @@ maybe_stopped(struct cl_server *s)
 	uv_close((uv_handle_t *)&s->sweep, on_handle_closed);
 	uv_close((uv_handle_t *)&s->check, on_handle_closed);
 	uv_close((uv_handle_t *)&s->kick, on_handle_closed);
+	uv_close((uv_handle_t *)&s->ckpt_timer, on_handle_closed);
+	sodium_memzero(s->node_sk, sizeof(s->node_sk));
 	cl_log_info("node", "stopped: %llu events submitted, %llu stored, "
 	    "%llu commits", (unsigned long long)s->stats.submitted,
 	    (unsigned long long)s->stats.accepted,

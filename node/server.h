@@ -41,6 +41,10 @@ struct cl_server {
 	struct cl_ledger	*ledger;
 	const struct cl_config	*cfg;
 	uint8_t			 node_pk[32];
+	uint8_t			 node_sk[64];	/* signs checkpoints; wiped at
+						   stop */
+	uv_timer_t		 ckpt_timer;
+	uint64_t		 ckpt_size;	/* log size at the last kept */
 	uv_tcp_t		 listener;
 	uv_timer_t		 sweep;
 	uv_check_t		 check;
@@ -61,12 +65,16 @@ struct cl_server {
 /*
  * Bind cfg->listen (port 0: any free port; the bound one is in s->addr)
  * and start serving.  ledger and cfg are borrowed and must outlive the
- * server.  Errors: CL_EUSAGE (bad address), CL_EIO (bind or listen).
+ * server; node_sk (libsodium's 64 bytes: seed and public key) is copied,
+ * to sign checkpoints, and wiped when the server stops.  A checkpoint is
+ * kept at start when the log grew since the last, and then every
+ * cfg->checkpoint_s in which it grew.
+ * Errors: CL_EUSAGE (bad address), CL_EIO (bind or listen).
  */
 CL_NODISCARD cl_err	cl_server_start(struct cl_server *s, uv_loop_t *loop,
 			    struct cl_ledger *ledger,
 			    const struct cl_config *cfg,
-			    const uint8_t node_pk[static 32]);
+			    const uint8_t node_sk[static 64]);
 
 /*
  * Stop: refuse new connections, finish what is in flight (every batch

@@ -30,6 +30,7 @@ static const char *const db_names[] = {
 	[CL_DB_DIGEST] = "digest",
 	[CL_DB_ACHIEVEMENT] = "achievement",
 	[CL_DB_MERKLE] = "merkle",
+	[CL_DB_CHECKPOINT] = "checkpoint",
 	[CL_DB_ACCRED] = "accred",
 	[CL_DB_FORK] = "fork",
 	[CL_DB_META] = "meta",

@@ -27,6 +27,7 @@ enum cl_db {
 	CL_DB_FORK,		/* author | u64 seq | other id -> position */
 	CL_DB_META,		/* name -> value: schema, network, counters */
 	CL_DB_MERKLE,		/* u64 last leaf | u8 level -> subtree hash */
+	CL_DB_CHECKPOINT,	/* u64 time -> size | root | signature */
 	CL_DB_COUNT
 };
 

@@ -74,5 +74,9 @@
 #define CL_FRAMES_PER_READ	32
 #define CL_SUBMIT_MAX		10000	/* events in one SUBMIT request */
 #define CL_QUERY_IDS_MAX	256	/* ids in a by-holder/digest answer */
+#define CL_EVENTS_MAX		1000	/* events in one EVENTS answer */
+#define CL_EVENTS_BYTES_MAX	(2 * 1024 * 1024)	/* ... and their bytes */
+#define CL_CHECKPOINTS_MAX	256	/* checkpoints in one answer */
+#define CL_CHECKPOINT_S		3600	/* default checkpoint period, s */
 
 #endif

@@ -13,7 +13,9 @@ static const char *const op_names[] = {
 	[CL_OP_SUBMIT] = "submit", [CL_OP_CREDENTIAL] = "credential",
 	[CL_OP_BY_DIGEST] = "by_digest", [CL_OP_BY_HOLDER] = "by_holder",
 	[CL_OP_HEAD] = "head", [CL_OP_STATUS] = "status",
-	[CL_OP_GENESIS] = "genesis",
+	[CL_OP_GENESIS] = "genesis", [CL_OP_CHECKPOINT] = "checkpoint",
+	[CL_OP_CHECKPOINTS] = "checkpoints", [CL_OP_INCLUSION] = "inclusion",
+	[CL_OP_CONSISTENCY] = "consistency", [CL_OP_EVENTS] = "events",
 };
 
 const char *
@@ -54,6 +56,22 @@ cl_wire_hdr(uint8_t hdr[static CL_WIRE_HDR_LEN], uint32_t len)
 	hdr[1] = (uint8_t)(len >> 16);
 	hdr[2] = (uint8_t)(len >> 8);
 	hdr[3] = (uint8_t)len;
+}
+
+/* How many integer arguments op takes (after the op). */
+static unsigned
+op_ints(unsigned op)
+{
+	switch (op) {
+	case CL_OP_CHECKPOINTS:
+		return 1;
+	case CL_OP_INCLUSION:
+	case CL_OP_CONSISTENCY:
+	case CL_OP_EVENTS:
+		return 2;
+	default:
+		return 0;
+	}
 }
 
 /* Does op take a 32-byte key? */
@@ -147,6 +165,19 @@ cl_req_decode(struct cl_req *r, const uint8_t *in, size_t len,
 			goto out;
 		}
 		memcpy(r->key, a[1].via.bin.ptr, CL_ID_LEN);
+	} else if (op_ints(r->op) > 0) {
+		if (n != 1 + op_ints(r->op) || !is_uint(&a[1], UINT64_MAX) ||
+		    (n == 3 && !is_uint(&a[2], UINT64_MAX))) {
+			*why = "this op takes unsigned integers";
+			goto out;
+		}
+		r->a = a[1].via.u64;
+		r->b = n == 3 ? a[2].via.u64 : 0;
+		if (r->op == CL_OP_EVENTS && (r->b == 0 ||
+		    r->b > CL_EVENTS_MAX)) {
+			*why = "events: a count of 1..1000";
+			goto out;
+		}
 	} else if (n != 1) {
 		*why = "this op takes no argument";
 		goto out;
@@ -211,6 +242,12 @@ cl_req_encode(const struct cl_req *r, uint8_t *out, size_t cap, size_t *len)
 		cl__w_array(&w, 2);
 		cl__w_uint(&w, r->op);
 		cl__w_bin(&w, r->key, CL_ID_LEN);
+	} else if (op_ints(r->op) > 0) {
+		cl__w_array(&w, 1 + op_ints(r->op));
+		cl__w_uint(&w, r->op);
+		cl__w_uint(&w, r->a);
+		if (op_ints(r->op) == 2)
+			cl__w_uint(&w, r->b);
 	} else {
 		cl__w_array(&w, 1);
 		cl__w_uint(&w, r->op);
@@ -237,9 +274,42 @@ resp_bound(const struct cl_resp *r)
 		return n + (size_t)r->u.ids.cnt * 34;
 	case CL_OP_GENESIS:
 		return n + r->u.genesis.len;
+	case CL_OP_CHECKPOINTS:
+		return n + (size_t)r->u.ckpts.cnt * 200;
+	case CL_OP_INCLUSION:
+	case CL_OP_CONSISTENCY:
+		return n + r->u.proof.event_len + 80 +
+		    (size_t)r->u.proof.cnt * 34;
+	case CL_OP_EVENTS:
+		n += (size_t)r->u.events.cnt * 5;
+		for (uint32_t i = 0; i < r->u.events.cnt; i++)
+			n += r->u.events.ev_len[i];
+		return n;
 	default:
 		return 512;
 	}
+}
+
+static void
+w_ckpt(struct cl__w *w, const struct cl_checkpoint *c)
+{
+	cl__w_array(w, 6);
+	cl__w_bin(w, c->network, CL_ID_LEN);
+	cl__w_bin(w, c->node, CL_PK_LEN);
+	cl__w_uint(w, c->size);
+	cl__w_bin(w, c->root, CL_ID_LEN);
+	cl__w_uint(w, c->time);
+	cl__w_bin(w, c->sig, CL_SIG_LEN);
+}
+
+static void
+w_hashes(struct cl__w *w, uint8_t (*h)[CL_ID_LEN], unsigned cnt)
+{
+	unsigned	i;
+
+	cl__w_array(w, cnt);
+	for (i = 0; i < cnt; i++)
+		cl__w_bin(w, h[i], CL_ID_LEN);
 }
 
 static void
@@ -331,6 +401,35 @@ w_body(struct cl__w *w, const struct cl_resp *r)
 		break;
 	case CL_OP_GENESIS:
 		cl__w_bin(w, r->u.genesis.bytes, r->u.genesis.len);
+		break;
+	case CL_OP_CHECKPOINT:
+		w_ckpt(w, &r->u.ckpt);
+		break;
+	case CL_OP_CHECKPOINTS:
+		cl__w_array(w, 2);
+		cl__w_array(w, r->u.ckpts.cnt);
+		for (i = 0; i < r->u.ckpts.cnt; i++)
+			w_ckpt(w, &r->u.ckpts.c[i]);
+		cl__w_uint(w, r->u.ckpts.more ? 1 : 0);
+		break;
+	case CL_OP_INCLUSION:
+		cl__w_array(w, 3);
+		cl__w_bin(w, r->u.proof.event, r->u.proof.event_len);
+		cl__w_bin(w, r->u.proof.root, CL_ID_LEN);
+		w_hashes(w, r->u.proof.hash, r->u.proof.cnt);
+		break;
+	case CL_OP_CONSISTENCY:
+		cl__w_array(w, 3);
+		cl__w_bin(w, r->u.proof.root_m, CL_ID_LEN);
+		cl__w_bin(w, r->u.proof.root, CL_ID_LEN);
+		w_hashes(w, r->u.proof.hash, r->u.proof.cnt);
+		break;
+	case CL_OP_EVENTS:
+		cl__w_array(w, 2);
+		cl__w_array(w, r->u.events.cnt);
+		for (i = 0; i < r->u.events.cnt; i++)
+			cl__w_bin(w, r->u.events.ev[i], r->u.events.ev_len[i]);
+		cl__w_uint(w, r->u.events.next);
 		break;
 	default:
 		w->err = CL_EBADREQ;
@@ -513,6 +612,145 @@ rd_status(struct rd *d, struct cl_wire_status *s, const msgpack_object *b)
 }
 
 static bool
+get_bin(struct rd *d, const msgpack_object *o, uint8_t *out, size_t len)
+{
+	if (!is_bin(o, len)) {
+		d->why = "a bin of the wrong size";
+		return false;
+	}
+	memcpy(out, o->via.bin.ptr, len);
+	return true;
+}
+
+static bool
+rd_ckpt(struct rd *d, struct cl_checkpoint *c, const msgpack_object *b)
+{
+	const msgpack_object	*x;
+
+	if (!is_array(d, b, 6))
+		return false;
+	x = b->via.array.ptr;
+	return get_bin(d, &x[0], c->network, CL_ID_LEN) &&
+	    get_bin(d, &x[1], c->node, CL_PK_LEN) &&
+	    get_u(d, &x[2], UINT64_MAX, &c->size) &&
+	    get_bin(d, &x[3], c->root, CL_ID_LEN) &&
+	    get_u(d, &x[4], UINT64_MAX, &c->time) &&
+	    get_bin(d, &x[5], c->sig, CL_SIG_LEN);
+}
+
+static bool
+rd_hashes(struct rd *d, struct cl_resp *r, const msgpack_object *b)
+{
+	uint32_t	i;
+
+	if (b->type != MSGPACK_OBJECT_ARRAY ||
+	    b->via.array.size > CL_WIRE_PROOF_MAX) {
+		d->why = "a proof is an array of at most 64 hashes";
+		return false;
+	}
+	r->u.proof.cnt = b->via.array.size;
+	r->u.proof.hash = malloc((size_t)r->u.proof.cnt * CL_ID_LEN + 1);
+	if (r->u.proof.hash == NULL) {
+		d->why = "out of memory";
+		return false;
+	}
+	for (i = 0; i < r->u.proof.cnt; i++)
+		if (!get_bin(d, &b->via.array.ptr[i], r->u.proof.hash[i],
+		    CL_ID_LEN))
+			return false;
+	return true;
+}
+
+static bool
+rd_audit(struct rd *d, struct cl_resp *r, const msgpack_object *b)
+{
+	const msgpack_object	*x;
+	uint64_t		 v;
+	uint32_t		 i, n;
+
+	switch (r->op) {
+	case CL_OP_CHECKPOINT:
+		return rd_ckpt(d, &r->u.ckpt, b);
+	case CL_OP_CHECKPOINTS:
+		if (!is_array(d, b, 2))
+			return false;
+		x = b->via.array.ptr;
+		if (x[0].type != MSGPACK_OBJECT_ARRAY ||
+		    x[0].via.array.size > CL_CHECKPOINTS_MAX) {
+			d->why = "at most 256 checkpoints";
+			return false;
+		}
+		n = x[0].via.array.size;
+		if ((r->u.ckpts.c = calloc(n + 1, sizeof(*r->u.ckpts.c))) ==
+		    NULL) {
+			d->why = "out of memory";
+			return false;
+		}
+		r->u.ckpts.cnt = n;
+		for (i = 0; i < n; i++)
+			if (!rd_ckpt(d, &r->u.ckpts.c[i], &x[0].via.array.ptr[i]))
+				return false;
+		if (!get_u(d, &x[1], 1, &v))
+			return false;
+		r->u.ckpts.more = v == 1;
+		return true;
+	case CL_OP_INCLUSION:
+	case CL_OP_CONSISTENCY:
+		if (!is_array(d, b, 3))
+			return false;
+		x = b->via.array.ptr;
+		if (r->op == CL_OP_INCLUSION) {
+			if (x[0].type != MSGPACK_OBJECT_BIN ||
+			    x[0].via.bin.size == 0 ||
+			    x[0].via.bin.size > CL_EVENT_MAX) {
+				d->why = "the leaf is an event";
+				return false;
+			}
+			r->u.proof.event = in_ptr(&x[0]);
+			r->u.proof.event_len = x[0].via.bin.size;
+		} else if (!get_bin(d, &x[0], r->u.proof.root_m, CL_ID_LEN)) {
+			return false;
+		}
+		return get_bin(d, &x[1], r->u.proof.root, CL_ID_LEN) &&
+		    rd_hashes(d, r, &x[2]);
+	case CL_OP_EVENTS:
+		if (!is_array(d, b, 2))
+			return false;
+		x = b->via.array.ptr;
+		if (x[0].type != MSGPACK_OBJECT_ARRAY ||
+		    x[0].via.array.size > CL_EVENTS_MAX) {
+			d->why = "at most 1000 events";
+			return false;
+		}
+		n = x[0].via.array.size;
+		r->u.events.ev = calloc(n + 1, sizeof(*r->u.events.ev));
+		r->u.events.ev_len = calloc(n + 1,
+		    sizeof(*r->u.events.ev_len));
+		if (r->u.events.ev == NULL || r->u.events.ev_len == NULL) {
+			d->why = "out of memory";
+			return false;
+		}
+		r->u.events.cnt = n;
+		for (i = 0; i < n; i++) {
+			const msgpack_object *e = &x[0].via.array.ptr[i];
+
+			if (e->type != MSGPACK_OBJECT_BIN ||
+			    e->via.bin.size == 0 ||
+			    e->via.bin.size > CL_EVENT_MAX) {
+				d->why = "an event is a bin of 1..16384 bytes";
+				return false;
+			}
+			r->u.events.ev[i] = in_ptr(e);
+			r->u.events.ev_len[i] = e->via.bin.size;
+		}
+		return get_u(d, &x[1], UINT64_MAX, &r->u.events.next);
+	default:
+		d->why = "unknown op";
+		return false;
+	}
+}
+
+static bool
 rd_body(struct rd *d, struct cl_resp *r, const msgpack_object *b)
 {
 	const msgpack_object	*x;
@@ -585,8 +823,7 @@ rd_body(struct rd *d, struct cl_resp *r, const msgpack_object *b)
 		r->u.genesis.len = b->via.bin.size;
 		return true;
 	default:
-		d->why = "unknown op";
-		return false;
+		return rd_audit(d, r, b);
 	}
 }
 
@@ -651,5 +888,20 @@ cl_resp_free(struct cl_resp *r)
 		free(r->u.ids.ids);
 		r->u.ids.ids = NULL;
 		r->u.ids.cnt = 0;
+	} else if (r->op == CL_OP_CHECKPOINTS && r->code == CL_OK) {
+		free(r->u.ckpts.c);
+		r->u.ckpts.c = NULL;
+		r->u.ckpts.cnt = 0;
+	} else if ((r->op == CL_OP_INCLUSION || r->op == CL_OP_CONSISTENCY) &&
+	    r->code == CL_OK) {
+		free(r->u.proof.hash);
+		r->u.proof.hash = NULL;
+		r->u.proof.cnt = 0;
+	} else if (r->op == CL_OP_EVENTS && r->code == CL_OK) {
+		free(r->u.events.ev);
+		free(r->u.events.ev_len);
+		r->u.events.ev = NULL;
+		r->u.events.ev_len = NULL;
+		r->u.events.cnt = 0;
 	}
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "err.h"
 #include "limits.h"
 
@@ -38,9 +39,17 @@ enum cl_op {
 	CL_OP_HEAD = 5,		/* author -> its feed's head */
 	CL_OP_STATUS = 6,	/* -> node key, network, counts, digest */
 	CL_OP_GENESIS = 7,	/* -> the genesis file's bytes */
+	CL_OP_CHECKPOINT = 8,	/* -> a checkpoint of the log, signed now */
+	CL_OP_CHECKPOINTS = 9,	/* time -> the stored ones from then on */
+	CL_OP_INCLUSION = 10,	/* position, size -> event, root, path */
+	CL_OP_CONSISTENCY = 11,	/* size m, size n -> both roots, proof */
+	CL_OP_EVENTS = 12,	/* position, count -> the log from there */
 };
 #define CL_OP_MIN	CL_OP_SUBMIT
-#define CL_OP_MAX	CL_OP_GENESIS
+#define CL_OP_MAX	CL_OP_EVENTS
+
+/* Hashes in a proof answer: one per level (proto/merkle.h). */
+#define CL_WIRE_PROOF_MAX	64
 
 /* "submit", "credential", ...; "?" for no op. */
 const char	*cl_op_name(unsigned);
@@ -58,6 +67,10 @@ struct cl_req {
 	unsigned	 op;
 	unsigned	 flags;			/* SUBMIT */
 	uint8_t		 key[CL_ID_LEN];	/* id, digest, holder, author */
+	uint64_t	 a, b;			/* CHECKPOINTS: time; INCLUSION:
+						   position, size; CONSISTENCY:
+						   m, n; EVENTS: position,
+						   count (1..CL_EVENTS_MAX) */
 	uint32_t	 ev_cnt;		/* SUBMIT: 1..CL_SUBMIT_MAX */
 	const uint8_t	**ev;
 	size_t		*ev_len;
@@ -147,6 +160,27 @@ struct cl_resp {
 			const uint8_t	*bytes;
 			size_t		 len;
 		} genesis;
+		struct cl_checkpoint	ckpt;	/* CHECKPOINT */
+		struct {	/* CHECKPOINTS */
+			uint32_t		 cnt;
+			struct cl_checkpoint	*c;	/* decoded: malloc'd */
+			bool			 more;
+		} ckpts;
+		struct {	/* INCLUSION, CONSISTENCY */
+			const uint8_t	*event;		/* INCLUSION: the leaf */
+			size_t		 event_len;
+			uint8_t		 root[CL_ID_LEN];	/* of size */
+			uint8_t		 root_m[CL_ID_LEN];	/* CONSISTENCY */
+			unsigned	 cnt;
+			uint8_t		(*hash)[CL_ID_LEN];	/* decoded:
+								   malloc'd */
+		} proof;
+		struct {	/* EVENTS */
+			uint32_t	 cnt;
+			const uint8_t	**ev;		/* decoded: malloc'd */
+			size_t		*ev_len;	/* decoded: malloc'd */
+			uint64_t	 next;		/* position after them */
+		} events;
 	} u;
 };
 

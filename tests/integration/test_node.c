@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "hex.h"
+#include "merkle.h"
 #include "ledger.h"
 #include "status.h"
 #include "testlib.h"
@@ -382,7 +383,7 @@ Test(node, hostile_frames_get_an_error_and_the_node_goes_on)
 	static const uint8_t	huge[] = { 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t	zero[] = { 0, 0, 0, 0 };
 	static const uint8_t	junk[] = { 0, 0, 0, 3, 0xc1, 0xc1, 0xc1 };
-	static const uint8_t	badop[] = { 0, 0, 0, 2, 0x91, 0x63 };
+	static const uint8_t	badop[] = { 0, 0, 0, 2, 0x91, 0x63 };	/* op 99 */
 	static const uint8_t	notev[] = { 0, 0, 0, 6, 0x93, 1, 0, 0x91,
 	    0xc4, 0x00 };
 	static const uint8_t	trunc[] = { 0, 0, 0, 100, 0x91 };
@@ -661,4 +662,117 @@ Test(node, the_example_configuration_is_valid)
 	 */
 	h_node_start(&n, &net, extra);
 	still_serving();
+}
+
+static void
+req2(struct h_conn *c, unsigned op, uint64_t a, uint64_t b, struct cl_resp *r)
+{
+	struct cl_req	q;
+
+	memset(&q, 0, sizeof(q));
+	q.op = op;
+	q.a = a;
+	q.b = b;
+	h_send_req(c, &q);
+	cr_assert(h_recv(c, op, r));
+}
+
+/*
+ * An auditor's view over the client port: signed checkpoints, inclusion
+ * proofs of every event against one, a consistency proof between two,
+ * the log itself, and the checkpoints the node keeps each period.
+ */
+Test(node, checkpoints_proofs_and_the_log_over_the_client_port)
+{
+	const char		*extra[] = { "--config", NULL, NULL };
+	static struct tl_ev	 acc, def, ev[20];
+	const struct tl_ev	*p[20];
+	struct cl_checkpoint	 c1, c2;
+	struct h_conn		 c;
+	struct cl_resp		 r;
+	char			 cfg[64], hex[65];
+	uint8_t			 leaf[32];
+	uint64_t		 i;
+
+	snprintf(cfg, sizeof(cfg), "/tmp/cl-it-cfg-%d.ini", (int)getpid());
+	write_config(cfg, "[ledger]\ncheckpoint_period_s = 1\n");
+	extra[1] = cfg;
+	h_node_start(&n, &net, extra);
+	unlink(cfg);
+	h_connect(&c, n.port);
+	accredit_define(&c, &acc, &def);
+	for (i = 0; i < 20; i++) {
+		tl_issue(&net, &iss, def.id, (uint32_t)i, 0, &ev[i]);
+		p[i] = &ev[i];
+	}
+	h_submit(&c, p, 10, 0, &r);
+	cl_resp_free(&r);
+
+	req2(&c, CL_OP_CHECKPOINT, 0, 0, &r);
+	cr_assert_eq(r.code, CL_OK);
+	c1 = r.u.ckpt;
+	cr_assert_eq(cl_checkpoint_verify(&c1), CL_OK);
+	cr_assert_eq(c1.size, 12);
+	cr_assert_arr_eq(c1.network, net.netid, CL_ID_LEN);
+	cl_hex_encode(hex, c1.node, CL_PK_LEN);
+	cr_assert_str_eq(hex, n.node_hex, "signed by the node's key");
+	c1.size++;
+	cr_assert_eq(cl_checkpoint_verify(&c1), CL_EBADSIG);
+	c1.size--;
+
+	for (i = 0; i < c1.size; i++) {
+		req2(&c, CL_OP_INCLUSION, i, c1.size, &r);
+		cr_assert_eq(r.code, CL_OK);
+		cr_assert_arr_eq(r.u.proof.root, c1.root, CL_ID_LEN);
+		cl_merkle_leaf(leaf, r.u.proof.event, r.u.proof.event_len);
+		cr_assert(cl_merkle_verify_inclusion(i, c1.size, leaf,
+		    (const uint8_t (*)[CL_ID_LEN])r.u.proof.hash,
+		    r.u.proof.cnt, c1.root), "event %llu",
+		    (unsigned long long)i);
+		if (i >= 2)
+			cr_assert_arr_eq(r.u.proof.event, ev[i - 2].bytes,
+			    ev[i - 2].len, "the leaf is the event stored");
+		cl_resp_free(&r);
+	}
+	h_submit(&c, p + 10, 10, 0, &r);
+	cl_resp_free(&r);
+	req2(&c, CL_OP_CHECKPOINT, 0, 0, &r);
+	c2 = r.u.ckpt;
+	cr_assert_eq(cl_checkpoint_verify(&c2), CL_OK);
+	cr_assert_eq(c2.size, 22);
+	req2(&c, CL_OP_CONSISTENCY, c1.size, c2.size, &r);
+	cr_assert_eq(r.code, CL_OK);
+	cr_assert_arr_eq(r.u.proof.root_m, c1.root, CL_ID_LEN);
+	cr_assert_arr_eq(r.u.proof.root, c2.root, CL_ID_LEN);
+	cr_assert(cl_merkle_verify_consistency(c1.size, c2.size, c1.root,
+	    c2.root, (const uint8_t (*)[CL_ID_LEN])r.u.proof.hash,
+	    r.u.proof.cnt), "the node kept what c1 covered");
+	cl_resp_free(&r);
+	req2(&c, CL_OP_CONSISTENCY, c2.size, c2.size + 1, &r);
+	cr_assert_eq(r.code, CL_ERANGE, "no proof beyond the log");
+
+	/* the log, in position order, in two pages */
+	req2(&c, CL_OP_EVENTS, 0, 15, &r);
+	cr_assert_eq(r.code, CL_OK);
+	cr_assert_eq(r.u.events.cnt, 15);
+	cr_assert_eq(r.u.events.next, 15);
+	cr_assert_eq(r.u.events.ev_len[0], acc.len);
+	cr_assert_arr_eq(r.u.events.ev[0], acc.bytes, acc.len);
+	cl_resp_free(&r);
+	req2(&c, CL_OP_EVENTS, 15, 1000, &r);
+	cr_assert_eq(r.u.events.cnt, 7);
+	cr_assert_eq(r.u.events.next, 22);
+	cr_assert_arr_eq(r.u.events.ev[6], ev[19].bytes, ev[19].len);
+	cl_resp_free(&r);
+
+	/* a period later the node has kept one of the grown log */
+	h_sleep_ms(1600);
+	req2(&c, CL_OP_CHECKPOINTS, 0, 0, &r);
+	cr_assert_eq(r.code, CL_OK);
+	cr_assert_geq(r.u.ckpts.cnt, 1);
+	cr_assert_eq(r.u.ckpts.c[r.u.ckpts.cnt - 1].size, 22);
+	for (i = 0; i < r.u.ckpts.cnt; i++)
+		cr_assert_eq(cl_checkpoint_verify(&r.u.ckpts.c[i]), CL_OK);
+	cl_resp_free(&r);
+	h_close(&c);
 }

@@ -91,7 +91,7 @@ Test(wire, malformed_requests_are_refused_with_a_reason)
 		{ "not an array", { 0x06 }, 1, CL_EBADREQ },
 		{ "empty array", { 0x90 }, 1, CL_EBADREQ },
 		{ "op 0", { 0x91, 0x00 }, 2, CL_EBADREQ },
-		{ "op 8", { 0x91, 0x08 }, 2, CL_EBADREQ },
+		{ "op 13", { 0x91, 0x0d }, 2, CL_EBADREQ },
 		{ "op as str", { 0x91, 0xa1, 0x31 }, 3, CL_EBADREQ },
 		{ "status with an argument", { 0x92, 0x06, 0x00 }, 3,
 		    CL_EBADREQ },
@@ -290,4 +290,71 @@ Test(wire, malformed_answers_are_a_protocol_error)
 		    bad[i].len, &why), CL_EPROTO, "%s", bad[i].what);
 		cr_expect_not_null(why, "%s", bad[i].what);
 	}
+}
+
+Test(wire, audit_requests_and_answers_round_trip)
+{
+	struct cl_req		 q, r;
+	struct cl_resp		 a, b;
+	struct cl_checkpoint	 ck[2];
+	uint8_t			 h[3][CL_ID_LEN];
+	const uint8_t		*ev[2] = { (const uint8_t *)"xy",
+	    (const uint8_t *)"z" };
+	size_t			 len[2] = { 2, 1 };
+	const char		*why;
+	static const uint8_t	 zero_count[] = { 0x93, 0x0c, 0x00, 0x00 };
+
+	memset(&q, 0, sizeof(q));
+	q.op = CL_OP_INCLUSION;
+	q.a = 5;
+	q.b = 1ULL << 40;
+	roundtrip(&q, &r);
+	cr_assert_eq(r.a, 5);
+	cr_assert_eq(r.b, 1ULL << 40);
+	q.op = CL_OP_CHECKPOINTS;
+	q.a = 1700000000000ULL;
+	roundtrip(&q, &r);
+	cr_assert_eq(r.a, 1700000000000ULL);
+	cr_assert_eq(cl_req_decode(&r, zero_count, sizeof(zero_count), &why),
+	    CL_EBADREQ, "events: a count of 0");
+
+	memset(ck, 0x3c, sizeof(ck));
+	ck[1].size = 77;
+	ck[1].time = 123;
+	memset(&a, 0, sizeof(a));
+	a.op = CL_OP_CHECKPOINTS;
+	a.u.ckpts.cnt = 2;
+	a.u.ckpts.c = ck;
+	resp_roundtrip(&a, &b);
+	cr_assert_eq(b.u.ckpts.cnt, 2);
+	cr_assert_eq(b.u.ckpts.c[1].size, 77);
+	cr_assert_arr_eq(b.u.ckpts.c[1].sig, ck[1].sig, CL_SIG_LEN);
+	cl_resp_free(&b);
+
+	memset(h, 0x77, sizeof(h));
+	memset(&a, 0, sizeof(a));
+	a.op = CL_OP_INCLUSION;
+	a.u.proof.event = (const uint8_t *)"leaf";
+	a.u.proof.event_len = 4;
+	a.u.proof.cnt = 3;
+	a.u.proof.hash = h;
+	memset(a.u.proof.root, 0x01, CL_ID_LEN);
+	resp_roundtrip(&a, &b);
+	cr_assert_eq(b.u.proof.cnt, 3);
+	cr_assert_eq(b.u.proof.event_len, 4);
+	cr_assert_arr_eq(b.u.proof.hash, h, sizeof(h));
+	cr_assert_arr_eq(b.u.proof.root, a.u.proof.root, CL_ID_LEN);
+	cl_resp_free(&b);
+
+	memset(&a, 0, sizeof(a));
+	a.op = CL_OP_EVENTS;
+	a.u.events.cnt = 2;
+	a.u.events.ev = ev;
+	a.u.events.ev_len = len;
+	a.u.events.next = 9;
+	resp_roundtrip(&a, &b);
+	cr_assert_eq(b.u.events.cnt, 2);
+	cr_assert_eq(b.u.events.next, 9);
+	cr_assert_arr_eq(b.u.events.ev[0], "xy", 2);
+	cl_resp_free(&b);
 }
