@@ -4,6 +4,7 @@
  * limits of this machine measured in the same run (DESIGN §8).
  *
  *   credledger-bench store [--events N] [--dir DIR] [--out FILE]
+ *   credledger-bench node [--quick] [options]   (bench_node.c)
  *
  * store: signed events verified and durably committed per second through
  * the ledger, in batches of 1, 100 and 10,000, as a ratio to
@@ -23,6 +24,7 @@
 
 #include <sodium.h>
 
+#include "bench.h"
 #include "event.h"
 #include "genesis.h"
 #include "hex.h"
@@ -30,16 +32,7 @@
 #include "store.h"
 #include "util.h"
 
-#define ISSUERS		16
-
-struct corpus {
-	uint8_t		 netid[CL_ID_LEN];
-	uint8_t		 genesis[4096];
-	size_t		 genesis_len;
-	uint8_t		**ev;
-	size_t		*len;
-	size_t		 n;
-};
+#define ISSUERS		CL_BENCH_ISSUERS
 
 static double
 now_s(void)
@@ -76,8 +69,8 @@ seed_key(uint8_t *pk, uint8_t *sk, uint32_t n)
 }
 
 static void
-push(struct corpus *c, struct cl_event *ev, const uint8_t *sk, uint64_t *seq,
-    uint8_t *head)
+push(struct cl__bench_corpus *c, struct cl_event *ev, const uint8_t *sk,
+    uint64_t *seq, uint8_t *head)
 {
 	uint8_t	buf[CL_EVENT_MAX];
 	size_t	len;
@@ -103,8 +96,8 @@ push(struct corpus *c, struct cl_event *ev, const uint8_t *sk, uint64_t *seq,
  * micro-credential, then issues round-robin, with a revocation in every
  * twenty events (an ISSUE is ~300 bytes, like DESIGN §8's records).
  */
-static void
-corpus_make(struct corpus *c, size_t n)
+void
+cl__bench_corpus_make(struct cl__bench_corpus *c, size_t n)
 {
 	struct cl_genesis	 g;
 	struct cl_event		 ev;
@@ -188,12 +181,43 @@ corpus_make(struct corpus *c, size_t n)
 	fprintf(stderr, "signed %zu events in %.1f s\n", c->n, now_s() - t0);
 }
 
+void
+cl__bench_corpus_free(struct cl__bench_corpus *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->ev[i]);
+	free(c->ev);
+	free(c->len);
+	c->ev = NULL;
+	c->len = NULL;
+	c->n = 0;
+}
+
+/*
+ * The signed bytes: tag, network id, then the event's map of 8 without
+ * its last pair (key 7, bin8 of 64: 67 bytes), so a map of 7.
+ */
+size_t
+cl__bench_signed_msg(const uint8_t netid[static CL_ID_LEN],
+    const struct cl_event *ev, uint8_t *msg, size_t cap)
+{
+	if (ev->raw_len < 68 || ev->raw_len - 67 + 51 > cap)
+		return 0;
+	memcpy(msg, "credledger/event/v1", 19);
+	memcpy(msg + 19, netid, 32);
+	msg[51] = 0x87;
+	memcpy(msg + 52, ev->raw + 1, ev->raw_len - 68);
+	return 51 + ev->raw_len - 67;
+}
+
 /* Single-core crypto_sign_verify_detached over the corpus' messages. */
 static double
-verify_rate(const struct corpus *c, size_t n)
+verify_rate(const struct cl__bench_corpus *c, size_t n)
 {
 	struct cl_event	 ev;
-	uint8_t		(*msg)[512];
+	uint8_t		(*msg)[CL_BENCH_MSG_MAX];
 	size_t		*mlen, i, ok = 0;
 	uint8_t		(*sig)[64], (*pk)[32];
 	double		 t0;
@@ -209,13 +233,9 @@ verify_rate(const struct corpus *c, size_t n)
 		size_t j = (c->n - n) + i;	/* ISSUEs, past the setup */
 
 		if (cl_ev_decode(&ev, c->ev[j], c->len[j], NULL) != CL_OK ||
-		    ev.raw_len - 67 + 51 > sizeof(msg[0]))
+		    (mlen[i] = cl__bench_signed_msg(c->netid, &ev, msg[i],
+		    sizeof(msg[0]))) == 0)
 			die("corpus event %zu", j);
-		memcpy(msg[i], "credledger/event/v1", 19);
-		memcpy(msg[i] + 19, c->netid, 32);
-		msg[i][51] = 0x87;
-		memcpy(msg[i] + 52, ev.raw + 1, ev.raw_len - 68);
-		mlen[i] = 51 + ev.raw_len - 67;
 		memcpy(sig[i], ev.sig, 64);
 		memcpy(pk[i], ev.author, 32);
 		cl_ev_free(&ev);
@@ -256,7 +276,8 @@ rmscratch(const char *dir)
 
 /* A bare durable LMDB append of the same bytes, batch by batch. */
 static double
-append_rate(const struct corpus *c, size_t n, size_t batch, const char *base)
+append_rate(const struct cl__bench_corpus *c, size_t n, size_t batch,
+    const char *base)
 {
 	struct cl_store		st;
 	struct cl_store_opts	opts = { .map_initial = (size_t)1 << 30 };
@@ -294,18 +315,19 @@ append_rate(const struct corpus *c, size_t n, size_t batch, const char *base)
  * this thread, one after the other.
  */
 struct pipe {
-	const struct corpus	*c;
-	size_t			 batch;
-	size_t			 n;
-	struct cl_submit	*slot[2];
-	size_t			 slot_n[2];
-	bool			 full[2];
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	const struct cl__bench_corpus	*c;
+	size_t				 batch;
+	size_t				 n;
+	struct cl_submit		*slot[2];
+	size_t				 slot_n[2];
+	bool				 full[2];
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
 };
 
 static void
-prepare(const struct corpus *c, struct cl_submit *s, size_t from, size_t n)
+prepare(const struct cl__bench_corpus *c, struct cl_submit *s, size_t from,
+    size_t n)
 {
 	size_t	i;
 
@@ -337,8 +359,8 @@ verifier(void *arg)
 }
 
 static double
-ingest_rate(const struct corpus *c, size_t n, size_t batch, bool threaded,
-    const char *base)
+ingest_rate(const struct cl__bench_corpus *c, size_t n, size_t batch,
+    bool threaded, const char *base)
 {
 	struct cl_ledger	 l;
 	struct cl_store_opts	 opts = { .map_initial = (size_t)1 << 30 };
@@ -418,7 +440,7 @@ cmd_store(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const size_t batches[] = { 1, 100, 10000 };
-	struct corpus	c;
+	struct cl__bench_corpus c;
 	struct utsname	u;
 	const char	*dir = "/var/tmp", *out = "bench/store.md";
 	size_t		n = 60000, b, events, i, vn;
@@ -466,7 +488,7 @@ cmd_store(int argc, char **argv)
 		    argv[optind]);
 		return 2;
 	}
-	corpus_make(&c, n);
+	cl__bench_corpus_make(&c, n);
 	vn = c.n - 2 * ISSUERS < 10000 ? c.n - 2 * ISSUERS : 10000;
 	if ((f = fopen(out, "w")) == NULL)
 		die("%s: %s", out, strerror(errno));
@@ -521,10 +543,7 @@ cmd_store(int argc, char **argv)
 	if (fclose(f) != 0)
 		die("%s: %s", out, strerror(errno));
 	fprintf(stderr, "wrote %s\n", out);
-	for (i = 0; i < c.n; i++)
-		free(c.ev[i]);
-	free(c.ev);
-	free(c.len);
+	cl__bench_corpus_free(&c);
 	return 0;
 }
 
@@ -537,12 +556,18 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "-h") == 0) {
 		printf("usage: credledger-bench store [--events N] [--dir DIR] "
 		    "[--out FILE]\n"
+		    "       credledger-bench node [--quick] [options]\n"
 		    "  store  the ledger's ingest against the verify and "
-		    "LMDB append limits\n");
+		    "LMDB append limits\n"
+		    "  node   a credledger-node over its client port: ingest, "
+		    "queries, memory\n"
+		    "         (credledger-bench node --help)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "store") == 0)
 		return cmd_store(argc - 1, argv + 1);
+	if (strcmp(argv[1], "node") == 0)
+		return cl__bench_node(argc - 1, argv + 1);
 	fprintf(stderr, "credledger-bench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }
