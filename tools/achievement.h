@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "credreport.h"	/* cl_achievement_to_json() */
 #include "err.h"
 
 struct cl_define;
@@ -120,16 +121,5 @@ CL_NODISCARD cl_err	cl_achievement_from_file(const char *path,
 			    struct cl_define *out,
 			    struct cl_elm_strings *store, char *errbuf,
 			    size_t errlen);
-
-/*
- * A DEFINE as achievement JSON, for display.  Absent elements are left
- * out; ects is an integer when whole, else a real.  *out is a new
- * reference.
- * Errors: CL_ETOOBIG (a language tag over CL_LANG_MAX), CL_EBADUTF8 (a
- * string jansson refuses; jansson reports running out of memory the same
- * way), CL_ENOMEM.
- */
-CL_NODISCARD cl_err	cl_achievement_to_json(const struct cl_define *def,
-			    struct json_t **out);
 
 #endif

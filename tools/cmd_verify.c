@@ -540,58 +540,20 @@ status_text(const struct cl_genesis *g, const struct cl_wire_status *st)
 	    (unsigned long long)st->accepted);
 }
 
-static json_t *
-jhex(const uint8_t *b, size_t len)
-{
-	char	hex[2 * CL_ID_LEN + 1];
-
-	cl_hex_encode(hex, b, len);
-	return json_string(hex);
-}
-
 static int
 status_json(const char *verb, const struct cl_genesis *g,
     const struct cl_wire_status *st)
 {
-	const struct {
-		const char	*key;
-		uint64_t	 v;
-	} nums[] = {
-		{ "log_size", st->log_size }, { "feeds", st->feeds },
-		{ "credentials", st->credentials },
-		{ "void_events", st->void_events }, { "forks", st->forks },
-		{ "map_used", st->map_used }, { "map_size", st->map_size },
-		{ "connections", st->connections },
-		{ "uptime_ms", st->uptime_ms }, { "submitted", st->submitted },
-		{ "accepted", st->accepted },
-	};
-	json_t		*o = json_object(), *types;
-	size_t		 i;
-	unsigned	 t;
-	bool		 ok;
+	json_t	*o;
+	bool	 ok;
 
-	ok = o != NULL &&
-	    json_object_set_new(o, "node", jhex(st->node, CL_PK_LEN)) == 0 &&
-	    json_object_set_new(o, "network_id",
-	    jhex(st->network, CL_ID_LEN)) == 0 &&
-	    json_object_set_new(o, "network_name",
-	    json_stringn(g->name.ptr, g->name.len)) == 0 &&
-	    json_object_set_new(o, "digest", jhex(st->digest, CL_ID_LEN)) ==
-	    0 && json_object_set_new(o, "events_by_type",
-	    types = json_object()) == 0;
-	for (t = CL_EV_TYPE_MIN; ok && t <= CL_EV_TYPE_MAX; t++)
-		ok = json_object_set_new(types, cl_ev_type_name(t),
-		    json_integer((json_int_t)st->by_type[t])) == 0;
-	for (i = 0; ok && i < sizeof(nums) / sizeof(nums[0]); i++)
-		ok = json_object_set_new(o, nums[i].key,
-		    json_integer((json_int_t)nums[i].v)) == 0;
-	if (ok && json_dumpf(o, stdout, JSON_INDENT(2)) == 0)
+	ok = cl_report_status_json(g, st, &o) == CL_OK &&
+	    json_dumpf(o, stdout, JSON_INDENT(2)) == 0;
+	if (ok)
 		putchar('\n');
-	else {
+	else
 		cl_tool_err(verb, "cannot make the JSON: %s",
 		    cl_strerror(CL_ENOMEM));
-		ok = false;
-	}
 	json_decref(o);
 	return ok ? CL_TOOL_OK : CL_TOOL_FAIL;
 }

@@ -37,11 +37,6 @@ static const struct {
 	[CL_IF_LOCAL_REF] = { "local_ref", "--local-ref" },
 };
 
-static const char *const sup_names[] = {
-	[CL_SUP_NONE] = "none", [CL_SUP_NO_ID] = "supervised",
-	[CL_SUP_ONLINE_ID] = "online-id", [CL_SUP_ONSITE_ID] = "onsite-id",
-};
-
 void
 cl_holder_ref(uint8_t out[static CL_ID_LEN],
     const uint8_t salt[static CL_HOLDER_SALT_LEN], const char *identity,
@@ -86,12 +81,6 @@ cl_document_digest(const char *path, uint8_t out[static CL_ID_LEN])
 	}
 	crypto_hash_sha256_final(&st, out);
 	return CL_OK;
-}
-
-const char *
-cl_supervision_name(uint64_t sup)
-{
-	return sup >= CL_SUP_NONE && sup <= CL_SUP_MAX ? sup_names[sup] : "?";
 }
 
 const char *
@@ -192,7 +181,7 @@ cl_issue_spec_set(struct cl_issue_spec *s, enum cl_issue_field f,
 		break;
 	case CL_IF_SUPERVISION:
 		for (u = CL_SUP_NONE; u <= CL_SUP_MAX; u++)
-			if (strcmp(value, sup_names[u]) == 0)
+			if (strcmp(value, cl_supervision_name(u)) == 0)
 				break;
 		if (u > CL_SUP_MAX)
 			want = "none, supervised, online-id or onsite-id";

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "credreport.h"	/* cl_supervision_name() */
 #include "err.h"
 #include "event.h"
 #include "limits.h"
@@ -39,9 +40,6 @@ void	cl_holder_ref(uint8_t out[static CL_ID_LEN],
  */
 CL_NODISCARD cl_err	cl_document_digest(const char *path,
 			    uint8_t out[static CL_ID_LEN]);
-
-/* "none", "supervised", "online-id", "onsite-id"; "?" for no value. */
-const char	*cl_supervision_name(uint64_t sup);
 
 /* A batch file: at most this many bytes and credentials. */
 #define CL_BATCH_FILE_MAX	(64 * 1024 * 1024)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Calendar dates (YYYY-MM-DD, UTC) to and from ms since the epoch. */
-#ifndef CL_TOOLS_DATE_H
-#define CL_TOOLS_DATE_H
+#ifndef CL_NODE_DATE_H
+#define CL_NODE_DATE_H
 
 #include <stdint.h>
 

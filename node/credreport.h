@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What a verifier says about one credential: its proof bundle checked as
+ * a verifier checks it (cl_bundle_check()), and the answer as JSON.  One
+ * implementation for `credledger verify --json` (tools/) and the node's
+ * HTTP port, so the two cannot drift apart.  Also the JSON of a DEFINE
+ * and of a node's status, for the same reason.  No I/O.
+ */
+#ifndef CL_NODE_CREDREPORT_H
+#define CL_NODE_CREDREPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "err.h"
+#include "event.h"
+#include "genesis.h"
+
+struct json_t;
+struct cl_wire_status;
+
+/* One credential's answer. */
+struct cl_report {
+	uint8_t			 id[CL_ID_LEN];
+	const struct cl_genesis	*g;		/* the network checked on */
+	bool			 online;	/* node_* are a node's answer */
+	unsigned		 node_status;	/* enum cl_cred_status */
+	unsigned		 node_void;	/* enum cl_void */
+	bool			 checked;	/* b holds the checked bundle */
+	struct cl_bundle	 b;
+	cl_err			 err;		/* CL_OK: the answer stands */
+	char			 why[160];	/* err: what was wrong */
+};
+
+/*
+ * Fill r for credential id.  With online, the node answered node_status
+ * (and node_void) with the proof bundle (len bytes; NULL for none);
+ * offline the bundle is all there is.  The bundle is checked with
+ * cl_bundle_check() against g at now (ms).  r->err is CL_OK when the
+ * answer stands: the proof checked and says what the node says, or the
+ * node says "unknown" and gives no proof.  Otherwise it is the checker's
+ * error, or CL_EBUNDLE for no proof or a proof that says something else,
+ * and r->why says so.  g must outlive r; release r with
+ * cl_report_free().
+ */
+void	cl_report_check(struct cl_report *r, const struct cl_genesis *g,
+	    const uint8_t id[static CL_ID_LEN], bool online,
+	    unsigned node_status, unsigned node_void, const uint8_t *bundle,
+	    size_t len, uint64_t now);
+
+/* The status told: the proof's when checked, else the node's. */
+unsigned	cl_report_status(const struct cl_report *r);
+
+void	cl_report_free(struct cl_report *r);
+
+/*
+ * The events of a checked report that an answer tells of; they point into
+ * r->b and live as long as r.  All NULL (but status) when r is not
+ * checked.
+ */
+struct cl_report_view {
+	unsigned			 status;
+	const struct cl_event		*is;	/* the ISSUE; NULL: nothing
+						   to tell */
+	const struct cl_event		*def;	/* its DEFINE */
+	const struct cl_event		*acc;	/* the ACCREDIT of the issuer */
+	const struct cl_event		*chg;	/* the change that set the
+						   status */
+	const struct cl_event		*wd;	/* the WITHDRAW of lowest
+						   after_seq */
+	const struct cl_authority	*by;	/* the authority of acc */
+	bool				 accredited;	/* the ISSUE is in the
+							   issuer's window */
+};
+void	cl_report_view(const struct cl_report *r, struct cl_report_view *v);
+
+/* The title to show: in English if there is one, else the first; NULL. */
+const struct cl_str	*cl_report_title(const struct cl_define *def);
+
+/* ECTS credits from hundredths: "3", "2.5", "2.25". */
+void	cl_report_ects_text(char *out, size_t cap, uint64_t hundredths);
+
+/* "none", "supervised", "online-id", "onsite-id"; "?" for no value. */
+const char	*cl_supervision_name(uint64_t sup);
+
+/*
+ * The answer as one JSON object: status, credential, node_status,
+ * issuer {key, name, country, org_id, accredited, accredited_by,
+ * withdrawn_after_seq}, achievement {id, title, eqf, ects,
+ * learning_outcomes, esco_skills, and the DEFINE's other elements},
+ * issued_at, valid_until, holder {kind, ref}, document_digest, grade,
+ * supervision, local_ref, revocation {reason, code, at}, suspension
+ * {reason, at}, void_reason, proof_checked, proof_events, error.  Dates
+ * are YYYY-MM-DD; what is absent is null.  *out is a new reference.
+ * Errors: CL_ENOMEM.
+ */
+CL_NODISCARD cl_err	cl_report_json(const struct cl_report *r,
+			    struct json_t **out);
+
+/*
+ * A DEFINE as achievement JSON (tools/achievement.h describes the
+ * format), for display.  Absent elements are left out; ects is an
+ * integer when whole, else a real.  *out is a new reference.
+ * Errors: CL_ETOOBIG (a language tag over CL_LANG_MAX), CL_EBADUTF8 (a
+ * string jansson refuses; jansson reports running out of memory the same
+ * way), CL_ENOMEM.
+ */
+CL_NODISCARD cl_err	cl_achievement_to_json(const struct cl_define *def,
+			    struct json_t **out);
+
+/*
+ * A node's status (the client protocol's STATUS answer) as the object of
+ * `credledger status --json`: node, network_id, network_name, digest,
+ * events_by_type, log_size, feeds, credentials, void_events, forks,
+ * map_used, map_size, connections, uptime_ms, submitted, accepted.  g is
+ * the node's genesis (for its name).  *out is a new reference.
+ * Errors: CL_ENOMEM.
+ */
+CL_NODISCARD cl_err	cl_report_status_json(const struct cl_genesis *g,
+			    const struct cl_wire_status *st,
+			    struct json_t **out);
+
+#endif
