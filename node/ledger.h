@@ -244,6 +244,44 @@ CL_NODISCARD cl_err	cl_ledger_checkpoints(struct cl_ledger *l,
 CL_NODISCARD cl_err	cl_ledger_checkpoint_last(struct cl_ledger *l,
 			    uint64_t *size);
 
+/*
+ * Gossip (node/ledger_sync.c).  Feeds fall into CL_LEDGER_BUCKETS buckets
+ * by their author key's first byte; a bucket's digest is SHA-256 over the
+ * state digest's records of its feeds (PROTOCOL.md §12.4), so two nodes
+ * find the feeds they differ on by comparing 256 digests, then the heads
+ * of the differing buckets.
+ */
+#define CL_LEDGER_BUCKETS	256
+CL_NODISCARD cl_err	cl_ledger_buckets(struct cl_ledger *l,
+			    uint8_t (*out)[CL_ID_LEN]);
+
+struct cl_sync_head {
+	uint8_t		author[CL_PK_LEN];
+	uint64_t	seq;		/* the chain's head */
+	uint64_t	fork_seq;	/* 0: not forked */
+	uint64_t	fork_held;
+};
+/* Heads of the counted feeds in the buckets of bitmap (bit b of byte
+ * b / 8), in author order, at most max; *more when there are more. */
+CL_NODISCARD cl_err	cl_ledger_heads_in(struct cl_ledger *l,
+			    const uint8_t bitmap[static 32],
+			    struct cl_sync_head *out, uint32_t max,
+			    uint32_t *cnt, bool *more);
+
+/*
+ * Copies of a feed's chain events from seq from on, at most max and about
+ * bytes_max bytes, into malloc'd ev[i] (the caller frees each).
+ */
+CL_NODISCARD cl_err	cl_ledger_feed_events(struct cl_ledger *l,
+			    const uint8_t author[static 32], uint64_t from,
+			    uint32_t max, size_t bytes_max, uint8_t **ev,
+			    size_t *ev_len, uint32_t *cnt);
+
+/* A forked feed's events at or past its fork point, off the chain first. */
+CL_NODISCARD cl_err	cl_ledger_fork_events(struct cl_ledger *l,
+			    const uint8_t author[static 32], uint32_t max,
+			    uint8_t **ev, size_t *ev_len, uint32_t *cnt);
+
 /* Counts of what the ledger holds. */
 struct cl_counts {
 	uint64_t	by_type[CL_EV_TYPE_MAX + 1];	/* appended events */

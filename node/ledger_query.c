@@ -613,10 +613,38 @@ cl_ledger_counts(struct cl_ledger *l, struct cl_counts *c)
 /*
  * A disputed feed counts by its fork point and the number of events held
  * past it (of every branch, PROTOCOL.md §5): which branch a node took for
- * its chain depended on arrival order, and no answer depends on it.  The feed of an issuer
- * that no effective ACCREDIT names does not count: whether a node holds
- * it depended on arrival order (see cl_ledger_credential()).
+ * its chain depended on arrival order, and no answer depends on it.  The
+ * feed of an issuer that no effective ACCREDIT names does not count:
+ * whether a node holds it depended on arrival order (see
+ * cl_ledger_credential()).
  */
+bool
+cl__feed_record(struct cl_ledger *l, struct cl_txn *t, const struct cl_val *k,
+    const struct cl_val *v, uint8_t rec[static CL__FEED_REC_LEN])
+{
+	const uint8_t		*p = v->ptr;
+	struct cl_window	 w;
+
+	if (k->len != CL_PK_LEN || v->len != CL__HEAD_LEN) {
+		t->err = CL_ESTORE;
+		return false;
+	}
+	if (cl_genesis_find(&l->genesis, k->ptr) < 0) {
+		window_of(t, k->ptr, &w, NULL, NULL);
+		if (w.from == UINT64_MAX)
+			return false;
+	}
+	memset(rec, 0, CL__FEED_REC_LEN);
+	if (cl_store_load64(p + 40) != 0) {
+		memcpy(rec, p + 40, 8);			/* fork_seq */
+		memcpy(rec + 8, p + 56, 8);		/* fork_held */
+		rec[8 + CL_ID_LEN] = 1;
+	} else {
+		memcpy(rec, p, 8 + CL_ID_LEN);		/* seq, id */
+	}
+	return true;
+}
+
 cl_err
 cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
 {
@@ -624,36 +652,16 @@ cl_ledger_digest(struct cl_ledger *l, uint8_t digest[static CL_ID_LEN])
 	struct cl_txn			 t;
 	struct cl_iter			 it;
 	struct cl_val			 k, v;
-	const uint8_t			*p;
-	uint8_t				 rec[8 + CL_ID_LEN + 1];
-	uint64_t			 fork;
-	struct cl_window		 w;
+	uint8_t				 rec[CL__FEED_REC_LEN];
 
 	crypto_hash_sha256_init(&hs);
 	crypto_hash_sha256_update(&hs, (const uint8_t *)state_tag,
 	    sizeof(state_tag) - 1);
 	cl_store_begin(&l->st, &t, false);
 	cl_store_iter_begin(&t, &it, CL_DB_HEAD, NULL, 0, NULL, 0);
-	while (cl_store_iter_next(&it, &k, &v)) {
-		if (k.len != CL_PK_LEN || v.len != CL__HEAD_LEN) {
-			t.err = CL_ESTORE;
-			break;
-		}
-		p = v.ptr;
-		if (cl_genesis_find(&l->genesis, k.ptr) < 0) {
-			window_of(&t, k.ptr, &w, NULL, NULL);
-			if (w.from == UINT64_MAX)
-				continue;
-		}
-		fork = cl_store_load64(p + 40);
-		memset(rec, 0, sizeof(rec));
-		if (fork != 0) {
-			cl_store_be64(rec, fork);
-			memcpy(rec + 8, p + 56, 8);	/* fork_held */
-			rec[8 + CL_ID_LEN] = 1;
-		} else {
-			memcpy(rec, p, 8 + CL_ID_LEN);
-		}
+	while (cl_store_iter_next(&it, &k, &v) && t.err == CL_OK) {
+		if (!cl__feed_record(l, &t, &k, &v, rec))
+			continue;
 		crypto_hash_sha256_update(&hs, k.ptr, CL_PK_LEN);
 		crypto_hash_sha256_update(&hs, rec, sizeof(rec));
 	}

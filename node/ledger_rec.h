@@ -6,6 +6,7 @@
 #ifndef CL_NODE_LEDGER_REC_H
 #define CL_NODE_LEDGER_REC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -115,6 +116,17 @@ cl__cred_unpack(struct cl__cred *c, const uint8_t *p)
 }
 
 struct cl_head;
+
+/*
+ * A feed's record in the state digest (PROTOCOL.md §5.4): R of 41 bytes
+ * from its HEAD entry (k, v).  False when the feed does not count (or on
+ * a store error, left in t->err).
+ */
+#define CL__FEED_REC_LEN	(8 + CL_ID_LEN + 1)
+struct cl_ledger;
+bool	cl__feed_record(struct cl_ledger *l, struct cl_txn *t,
+	    const struct cl_val *k, const struct cl_val *v,
+	    uint8_t rec[static CL__FEED_REC_LEN]);
 
 /* cl_merkle_get_cb over CL_DB_MERKLE; arg is a struct cl_txn. */
 cl_err	cl__merkle_get(void *arg, unsigned level, uint64_t index,

@@ -52,6 +52,9 @@ struct cl__job {
 	struct cl_result	*res;
 	uint32_t		 chunks_left;
 	bool			 verified;
+	cl_submit_cb		 cb;		/* not from a connection */
+	void			*cb_arg;
+	const void		*origin;
 };
 
 struct chunk {
@@ -720,7 +723,14 @@ commit_ready(struct cl_server *s)
 				s->stats.rejected++;
 		}
 		s->jobs_cnt--;
-		answer_job(j, err);
+		s->queued_events -= j->req.ev_cnt;
+		if (err == CL_OK && s->on_commit != NULL)
+			s->on_commit(s->on_commit_arg, j->sub, j->res,
+			    j->req.ev_cnt, j->origin);
+		if (j->cb != NULL)
+			j->cb(j->cb_arg, j->sub, j->res, j->req.ev_cnt, err);
+		else
+			answer_job(j, err);
 		job_free(j);
 	}
 	cl_log_debug("ledger", "committed %zu events of %zu submissions in "
@@ -729,38 +739,20 @@ commit_ready(struct cl_server *s)
 		cl_server_stop(s, NULL);
 }
 
-static void
-start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
+/* Queue j (its events in j->req) and start checking them in the pool. */
+static cl_err
+job_start(struct cl_server *s, struct cl__job *j)
 {
-	struct cl_server	*s = c->s;
-	struct cl__job		*j;
-	struct chunk		*ch;
-	const char		*why;
-	uint32_t		 i;
-	cl_err			 err;
+	struct chunk	*ch;
+	uint32_t	 i;
 
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->payload = malloc(len)) == NULL) {
-		free(j);
-		send_err(c, CL_ENOMEM, NULL);
-		return;
-	}
-	memcpy(j->payload, payload, len);
-	if ((err = cl_req_decode(&j->req, j->payload, len, &why)) != CL_OK) {
-		job_free(j);
-		send_err(c, err, why);
-		return;
-	}
 	j->s = s;
-	j->c = c;
 	j->sub = calloc(j->req.ev_cnt, sizeof(*j->sub));
 	j->res = calloc(j->req.ev_cnt, sizeof(*j->res));
-	if (j->sub == NULL || j->res == NULL) {
-		job_free(j);
-		send_err(c, CL_ENOMEM, NULL);
-		return;
-	}
+	if (j->sub == NULL || j->res == NULL)
+		return CL_ENOMEM;
 	s->stats.submitted += j->req.ev_cnt;
+	s->queued_events += j->req.ev_cnt;
 	/* into the queue first: a chunk may finish before the loop ends */
 	if (s->jobs_tail != NULL)
 		s->jobs_tail->next = j;
@@ -768,7 +760,6 @@ start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
 		s->jobs = j;
 	s->jobs_tail = j;
 	s->jobs_cnt++;
-	c->job = j;
 	for (i = 0; i < j->req.ev_cnt; i += CHUNK_EVENTS) {
 		if ((ch = calloc(1, sizeof(*ch))) == NULL) {
 			/* verify the rest here: slower, still correct */
@@ -789,6 +780,84 @@ start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
 	}
 	if (j->chunks_left == 0)
 		j->verified = true;
+	return CL_OK;
+}
+
+static void
+start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
+{
+	struct cl__job	*j;
+	const char	*why;
+	cl_err		 err;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->payload = malloc(len)) == NULL) {
+		free(j);
+		send_err(c, CL_ENOMEM, NULL);
+		return;
+	}
+	memcpy(j->payload, payload, len);
+	if ((err = cl_req_decode(&j->req, j->payload, len, &why)) != CL_OK) {
+		job_free(j);
+		send_err(c, err, why);
+		return;
+	}
+	j->c = c;
+	if ((err = job_start(c->s, j)) != CL_OK) {
+		job_free(j);
+		send_err(c, err, NULL);
+		return;
+	}
+	c->job = j;	/* this connection's next request waits for it */
+}
+
+cl_err
+cl_server_submit(struct cl_server *s, const uint8_t *const *ev,
+    const size_t *len, uint32_t n, unsigned flags, const void *origin,
+    cl_submit_cb cb, void *arg)
+{
+	struct cl__job	*j;
+	size_t		 total = 0, off = 0;
+	uint32_t	 i;
+	cl_err		 err;
+
+	if (s->stopping)
+		return CL_ESHUTDOWN;
+	if (n == 0 || n > CL_SUBMIT_MAX)
+		return CL_ETOOBIG;
+	for (i = 0; i < n; i++)
+		total += len[i];
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->payload = malloc(total + 1)) == NULL ||
+	    (j->req.ev = calloc(n, sizeof(*j->req.ev))) == NULL ||
+	    (j->req.ev_len = calloc(n, sizeof(*j->req.ev_len))) == NULL) {
+		job_free(j);
+		return CL_ENOMEM;
+	}
+	j->req.op = CL_OP_SUBMIT;
+	j->req.flags = flags;
+	j->req.ev_cnt = n;
+	for (i = 0; i < n; i++) {
+		memcpy(j->payload + off, ev[i], len[i]);
+		j->req.ev[i] = j->payload + off;
+		j->req.ev_len[i] = len[i];
+		off += len[i];
+	}
+	j->cb = cb;
+	j->cb_arg = arg;
+	j->origin = origin;
+	if ((err = job_start(s, j)) != CL_OK) {
+		/* job_start queues only once it cannot fail */
+		job_free(j);
+		return err;
+	}
+	return CL_OK;
+}
+
+uint64_t
+cl_server_queued(const struct cl_server *s)
+{
+	return s->queued_events;
 }
 
 /* One whole request frame. */

@@ -23,6 +23,23 @@
 
 struct cl__conn;
 struct cl__job;
+struct cl_server;
+
+/*
+ * Told when a submission made with cl_server_submit() is committed (err
+ * CL_OK; res holds one result per event, in order) or failed (err; res
+ * undefined).  sub, res and the events' bytes are valid during the call.
+ */
+typedef void (*cl_submit_cb)(void *arg, const struct cl_submit *sub,
+    const struct cl_result *res, uint32_t n, cl_err err);
+
+/*
+ * Told after each commit, once per submission in it: what was stored,
+ * and from where (origin as given to cl_server_submit(), NULL for a
+ * client).  For gossip: push what is new, not back to where it came from.
+ */
+typedef void (*cl_commit_cb)(void *arg, const struct cl_submit *sub,
+    const struct cl_result *res, uint32_t n, const void *origin);
 
 struct cl_server_stats {
 	uint64_t	submitted;	/* events in SUBMITs */
@@ -54,12 +71,15 @@ struct cl_server {
 	struct cl__conn		*ready;		/* input left to process */
 	struct cl__job		*jobs, *jobs_tail;	/* in arrival order */
 	size_t			 jobs_cnt;
+	uint64_t		 queued_events;	/* in jobs_cnt */
 	bool			 stopping;
 	cl_err			 fatal;		/* storage failed: stop */
 	uint64_t		 start_ms;
 	char			 addr[64];	/* HOST:PORT bound */
 	struct cl_server_stats	 stats;
 	void			(*stopped)(struct cl_server *);
+	cl_commit_cb		 on_commit;	/* may be NULL */
+	void			*on_commit_arg;
 };
 
 /*
@@ -85,6 +105,22 @@ CL_NODISCARD cl_err	cl_server_start(struct cl_server *s, uv_loop_t *loop,
  */
 void	cl_server_stop(struct cl_server *s,
 	    void (*stopped)(struct cl_server *));
+
+/*
+ * Submit n events (copied) through the same pipeline as the client port:
+ * checked in the pool, committed in order with everything queued, then
+ * cb.  flags as SUBMIT's (CL_SUBMIT_NO_FORK).  Returns CL_OK (cb will be
+ * called, never from within this call) or an error (it will not):
+ * CL_ENOMEM, CL_ESHUTDOWN, CL_ETOOBIG (n over CL_SUBMIT_MAX).
+ * Loop thread only.
+ */
+CL_NODISCARD cl_err	cl_server_submit(struct cl_server *s,
+			    const uint8_t *const *ev, const size_t *len,
+			    uint32_t n, unsigned flags, const void *origin,
+			    cl_submit_cb cb, void *arg);
+
+/* Events queued for commit (in submissions not yet committed). */
+uint64_t	cl_server_queued(const struct cl_server *s);
 
 /* Milliseconds since the epoch, real-time clock. */
 uint64_t	cl_now_ms(void);
