@@ -21,6 +21,7 @@
 
 #include "bundle.h"
 #include "genesis.h"
+#include "limits.h"
 #include "status.h"
 
 #define READY_MS	20000
@@ -152,6 +153,38 @@ h_node_start(struct h_node *n, const struct tl_net *net,
 	snprintf(n->data, sizeof(n->data), "%s/data", n->dir);
 	snprintf(n->genesis, sizeof(n->genesis), "%s/genesis.cl", n->dir);
 	write_file(n->genesis, net->genesis, net->genesis_len);
+	argv[0] = (char *)h_node_bin();
+	argv[1] = (char *)"init";
+	argv[2] = (char *)"--data";
+	argv[3] = n->data;
+	argv[4] = (char *)"--genesis";
+	argv[5] = n->genesis;
+	argv[6] = NULL;
+	cr_assert_eq(h_run(argv), 0, "init failed");
+	spawn(n, extra);
+}
+
+void
+h_node_start_genesis(struct h_node *n, const char *path,
+    const char *const *extra)
+{
+	static uint8_t	 buf[CL_GENESIS_MAX + 1];
+	char		*argv[8];
+	FILE		*f;
+	size_t		 len;
+
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	len = fread(buf, 1, sizeof(buf), f);
+	cr_assert(!ferror(f), "%s: %s", path, strerror(errno));
+	cr_assert_leq(len, CL_GENESIS_MAX, "%s: not a genesis file", path);
+	fclose(f);
+	memset(n, 0, sizeof(*n));
+	snprintf(n->dir, sizeof(n->dir), "/tmp/cl-it-XXXXXX");
+	cr_assert_not_null(mkdtemp(n->dir));
+	snprintf(n->data, sizeof(n->data), "%s/data", n->dir);
+	snprintf(n->genesis, sizeof(n->genesis), "%s/genesis.cl", n->dir);
+	write_file(n->genesis, buf, len);
 	argv[0] = (char *)h_node_bin();
 	argv[1] = (char *)"init";
 	argv[2] = (char *)"--data";

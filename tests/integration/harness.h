@@ -32,6 +32,12 @@ struct h_node {
  */
 void	h_node_start(struct h_node *, const struct tl_net *net,
 	    const char *const *extra);
+/*
+ * As h_node_start(), with the genesis file at path (made elsewhere, by
+ * 'credledger genesis' say): it is copied to n->genesis.
+ */
+void	h_node_start_genesis(struct h_node *, const char *path,
+	    const char *const *extra);
 /* Start again on the same data directory (and port 0). */
 void	h_node_restart(struct h_node *, const char *const *extra);
 /* SIGTERM and wait: returns the exit status (or -signal). */
