@@ -344,24 +344,18 @@ q_head(struct cl__conn *c, const struct cl_req *q)
 	send_resp(c, &r);
 }
 
-static void
-q_status(struct cl__conn *c)
+void
+cl_server_status(struct cl_server *s, struct cl_wire_status *w,
+    cl_err *err)
 {
-	struct cl_server	*s = c->s;
-	struct cl_counts	 n;
-	struct cl_resp		 r;
-	struct cl_wire_status	*w = &r.u.status;
-	size_t			 used, size;
-	cl_err			 err;
-	int			 i;
+	struct cl_counts	n;
+	size_t			used, size;
+	int			i;
 
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_STATUS;
-	if ((err = cl_ledger_counts(s->ledger, &n)) != CL_OK ||
-	    (err = cl_ledger_digest(s->ledger, w->digest)) != CL_OK) {
-		send_err(c, err, NULL);
+	memset(w, 0, sizeof(*w));
+	if ((*err = cl_ledger_counts(s->ledger, &n)) != CL_OK ||
+	    (*err = cl_ledger_digest(s->ledger, w->digest)) != CL_OK)
 		return;
-	}
 	memcpy(w->node, s->node_pk, CL_PK_LEN);
 	memcpy(w->network, s->ledger->genesis.netid, CL_ID_LEN);
 	w->log_size = n.log;
@@ -378,6 +372,21 @@ q_status(struct cl__conn *c)
 	w->uptime_ms = mono_ms(s) - s->start_ms;
 	w->submitted = s->stats.submitted;
 	w->accepted = s->stats.accepted;
+}
+
+static void
+q_status(struct cl__conn *c)
+{
+	struct cl_resp	r;
+	cl_err		err;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_STATUS;
+	cl_server_status(c->s, &r.u.status, &err);
+	if (err != CL_OK) {
+		send_err(c, err, NULL);
+		return;
+	}
 	send_resp(c, &r);
 }
 
@@ -395,9 +404,8 @@ q_genesis(struct cl__conn *c)
 
 /* Audits: checkpoints, proofs and the log itself. */
 
-/* Sign a checkpoint of the log as it is now. */
-static cl_err
-checkpoint_now(struct cl_server *s, struct cl_checkpoint *c)
+cl_err
+cl_server_checkpoint(struct cl_server *s, struct cl_checkpoint *c)
 {
 	cl_err	err;
 
@@ -420,7 +428,7 @@ q_checkpoint(struct cl__conn *c)
 
 	memset(&r, 0, sizeof(r));
 	r.op = CL_OP_CHECKPOINT;
-	if ((err = checkpoint_now(c->s, &r.u.ckpt)) != CL_OK) {
+	if ((err = cl_server_checkpoint(c->s, &r.u.ckpt)) != CL_OK) {
 		send_err(c, err, NULL);
 		return;
 	}
@@ -552,7 +560,7 @@ keep_checkpoint(struct cl_server *s)
 
 	if (s->ledger->log_size == s->ckpt_size)
 		return;		/* nothing new to attest */
-	if ((err = checkpoint_now(s, &c)) == CL_OK)
+	if ((err = cl_server_checkpoint(s, &c)) == CL_OK)
 		err = cl_ledger_checkpoint_put(s->ledger, &c);
 	if (err != CL_OK) {
 		cl_log_warn("node", "checkpoint of size %llu not kept err=%s",
@@ -717,10 +725,16 @@ commit_ready(struct cl_server *s)
 	for (j = done; j != NULL; j = next) {
 		next = j->next;
 		for (i = 0; err == CL_OK && i < j->req.ev_cnt; i++) {
-			if (stored(j->res[i].acc))
+			s->stats.by_result[j->res[i].acc]++;
+			if (stored(j->res[i].acc)) {
 				s->stats.accepted++;
-			else if (j->res[i].acc == CL_ACC_REJECTED)
+				s->stats.stored_ms = cl_now_ms();
+			} else if (j->res[i].acc == CL_ACC_REJECTED) {
 				s->stats.rejected++;
+				if ((unsigned)j->res[i].err < CL_ERR_COUNT)
+					s->stats.rejected_by_err[
+					    j->res[i].err]++;
+			}
 		}
 		s->jobs_cnt--;
 		s->queued_events -= j->req.ev_cnt;

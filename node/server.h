@@ -24,6 +24,7 @@
 struct cl__conn;
 struct cl__job;
 struct cl_server;
+struct cl_wire_status;
 
 /*
  * Told when a submission made with cl_server_submit() is committed (err
@@ -51,6 +52,11 @@ struct cl_server_stats {
 	uint64_t	conns_refused;	/* over max_conns */
 	uint64_t	conns_cut;	/* closed for a protocol error,
 					   a timeout or a full output */
+	uint64_t	by_result[CL_ACC_MAX + 1];	/* submitted events
+							   by enum cl_accept */
+	uint64_t	rejected_by_err[CL_ERR_COUNT];	/* REJECTED by why */
+	uint64_t	stored_ms;	/* when a commit last stored an event
+					   (real-time clock); 0: never */
 };
 
 struct cl_server {
@@ -121,6 +127,20 @@ CL_NODISCARD cl_err	cl_server_submit(struct cl_server *s,
 
 /* Events queued for commit (in submissions not yet committed). */
 uint64_t	cl_server_queued(const struct cl_server *s);
+
+/*
+ * The node's status, the client protocol's STATUS answer (wire.h), into
+ * w.  *err: CL_OK, or the ledger's error (w is then partly filled).
+ */
+void	cl_server_status(struct cl_server *s, struct cl_wire_status *w,
+	    cl_err *err);
+
+/*
+ * Sign a checkpoint of the log as it is now with the node key; it is not
+ * kept.  Errors: those of cl_ledger_root().
+ */
+CL_NODISCARD cl_err	cl_server_checkpoint(struct cl_server *s,
+			    struct cl_checkpoint *c);
 
 /* Milliseconds since the epoch, real-time clock. */
 uint64_t	cl_now_ms(void);
