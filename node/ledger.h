@@ -213,6 +213,33 @@ CL_NODISCARD cl_err	cl_ledger_accredit_pos(struct cl_ledger *l,
 CL_NODISCARD cl_err	cl_ledger_define_pos(struct cl_ledger *l,
 			    const uint8_t id[static CL_ID_LEN], uint64_t *pos);
 
+/* An issuer key that a held ACCREDIT or WITHDRAW names. */
+struct cl_issuer_info {
+	uint8_t			issuer[CL_PK_LEN];
+	struct cl_window	win;		/* as cl_ledger_window() */
+	uint64_t		accredit_pos;	/* the counted ACCREDIT of
+						   lowest from_seq (log
+						   position), or UINT64_MAX */
+	uint64_t		withdraw_pos;	/* the counted WITHDRAW that
+						   set win.after, or
+						   UINT64_MAX */
+};
+
+/* Issuers one cl_ledger_issuers() call answers at most. */
+#define CL_ISSUERS_MAX	256
+
+/*
+ * The issuers named by held ACCREDITs and WITHDRAWs, in ascending key
+ * order, starting after key after (NULL: from the first), at most max
+ * into out; *more is set when there are more (ask again with the last
+ * key).  An issuer whose every ACCREDIT was written past its authority's
+ * fork point is listed, with win.from UINT64_MAX.  One read transaction.
+ * Errors: CL_ESTORE.
+ */
+CL_NODISCARD cl_err	cl_ledger_issuers(struct cl_ledger *l,
+			    const uint8_t *after, struct cl_issuer_info *out,
+			    uint32_t max, uint32_t *cnt, bool *more);
+
 /*
  * The log's RFC 9162 Merkle tree (proto/merkle.h), for any size up to the
  * log's: its head, the inclusion proof of the event at position m, and the

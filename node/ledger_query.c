@@ -418,6 +418,71 @@ cl_ledger_define_pos(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	return found ? CL_OK : CL_ENOTFOUND;
 }
 
+/*
+ * The issuers, from the ACCRED index (issuer | authority | seq), one per
+ * distinct issuer key.  Each gets window_of()'s window and ACCREDIT; its
+ * WITHDRAW is the counted one whose after_seq set the window, found on
+ * the way over the issuer's entries.
+ */
+cl_err
+cl_ledger_issuers(struct cl_ledger *l, const uint8_t *after,
+    struct cl_issuer_info *out, uint32_t max, uint32_t *cnt, bool *more)
+{
+	struct cl_txn		 t;
+	struct cl_iter		 it;
+	struct cl_val		 k, v;
+	struct cl_head		 h;
+	struct cl_issuer_info	*cur = NULL;
+	const uint8_t		*kp, *vp;
+	uint8_t			 start[CL_PK_LEN + 1];
+
+	*cnt = 0;
+	*more = false;
+	cl_store_begin(&l->st, &t, false);
+	if (after != NULL) {
+		/* the first key past every key of after */
+		memcpy(start, after, CL_PK_LEN);
+		start[CL_PK_LEN] = 0xff;
+	}
+	cl_store_iter_begin(&t, &it, CL_DB_ACCRED, NULL, 0,
+	    after != NULL ? start : NULL, after != NULL ? sizeof(start) : 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL__ACCRED_KLEN || v.len != CL__ACCRED_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		kp = k.ptr;
+		vp = v.ptr;
+		if (after != NULL && memcmp(kp, after, CL_PK_LEN) <= 0)
+			continue;
+		if (cur == NULL || memcmp(kp, cur->issuer, CL_PK_LEN) != 0) {
+			if (*cnt == max) {
+				*more = true;
+				break;
+			}
+			cur = &out[(*cnt)++];
+			memset(cur, 0, sizeof(*cur));
+			memcpy(cur->issuer, kp, CL_PK_LEN);
+			cur->accredit_pos = UINT64_MAX;
+			cur->withdraw_pos = UINT64_MAX;
+			window_of(&t, cur->issuer, &cur->win, NULL,
+			    &cur->accredit_pos);
+		}
+		if (vp[0] != CL__ACCRED_WITHDRAW ||
+		    cur->withdraw_pos != UINT64_MAX ||
+		    cl_store_load64(vp + 1) != cur->win.after)
+			continue;
+		/* as window_of(): not one its authority wrote past a fork */
+		cl__head_read(&t, kp + CL_PK_LEN, &h);
+		if (h.fork_seq != 0 && h.fork_seq <= cl_store_load64(kp +
+		    2 * CL_PK_LEN))
+			continue;
+		cur->withdraw_pos = cl_store_load64(vp + 9);
+	}
+	cl_store_iter_end(&it);
+	return cl_store_end(&t);
+}
+
 cl_err
 cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
     uint64_t now, struct cl_cred_answer *a)

@@ -1391,6 +1391,58 @@ Test(ledger, accredit_pos_is_the_lowest_from_seq)
 	    CL_ENOTFOUND);
 }
 
+Test(ledger, issuers_lists_each_accredited_key_once_with_its_window)
+{
+	struct cl_issuer_info	out[4];
+	struct tl_ev		a1, a2, b1, wd;
+	const struct cl_issuer_info *i1, *i2;
+	uint32_t		cnt;
+	bool			more;
+
+	cr_assert_eq(cl_ledger_issuers(&tl.l, NULL, out, 4, &cnt, &more),
+	    CL_OK);
+	cr_assert_eq(cnt, 0);
+	cr_assert(!more);
+	tl_accredit(&net, &net.auth[0], iss.key.pk, 3, &a1);
+	ok(&a1);					/* pos 0 */
+	tl_accredit(&net, &net.auth[1], iss.key.pk, 1, &a2);
+	ok(&a2);					/* pos 1 */
+	tl_accredit(&net, &net.auth[0], iss2.key.pk, 1, &b1);
+	ok(&b1);					/* pos 2 */
+	tl_withdraw(&net, &net.auth[1], iss2.key.pk, 4, &wd);
+	ok(&wd);					/* pos 3 */
+
+	cr_assert_eq(cl_ledger_issuers(&tl.l, NULL, out, 4, &cnt, &more),
+	    CL_OK);
+	cr_assert_eq(cnt, 2, "one entry per issuer, not per ACCREDIT");
+	cr_assert(!more);
+	cr_assert_lt(memcmp(out[0].issuer, out[1].issuer, CL_PK_LEN), 0);
+	i1 = memcmp(out[0].issuer, iss.key.pk, CL_PK_LEN) == 0 ? &out[0] :
+	    &out[1];
+	i2 = i1 == &out[0] ? &out[1] : &out[0];
+	cr_assert_eq(memcmp(i2->issuer, iss2.key.pk, CL_PK_LEN), 0);
+	cr_assert_eq(i1->win.from, 1, "the lowest from_seq");
+	cr_assert_eq(i1->win.after, UINT64_MAX);
+	cr_assert_eq(i1->accredit_pos, 1);
+	cr_assert_eq(i1->withdraw_pos, UINT64_MAX);
+	cr_assert_eq(i2->win.from, 1);
+	cr_assert_eq(i2->win.after, 4);
+	cr_assert_eq(i2->accredit_pos, 2);
+	cr_assert_eq(i2->withdraw_pos, 3);
+
+	/* one at a time: more, then ask after the last key */
+	cr_assert_eq(cl_ledger_issuers(&tl.l, NULL, out, 1, &cnt, &more),
+	    CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert(more);
+	memcpy(out[3].issuer, out[0].issuer, CL_PK_LEN);
+	cr_assert_eq(cl_ledger_issuers(&tl.l, out[3].issuer, out, 1, &cnt,
+	    &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert(!more);
+	cr_assert_gt(memcmp(out[0].issuer, out[3].issuer, CL_PK_LEN), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Persistence. */
 
