@@ -28,9 +28,13 @@ cl_config_defaults(struct cl_config *c)
 	c->workers = 0;
 	c->map_max_mib = 0;
 	c->checkpoint_s = CL_CHECKPOINT_S;
+	c->max_links = CL_LINKS_MAX;
+	c->sync_ms = CL_SYNC_MS;
+	c->handshake_ms = CL_HANDSHAKE_MS;
+	c->peer_idle_ms = CL_IDLE_MS;
 }
 
-enum kind { K_STR, K_U64, K_LEVEL };
+enum kind { K_STR, K_U64, K_LEVEL, K_PEER };
 
 static const struct key {
 	const char	*section;
@@ -62,6 +66,17 @@ static const struct key {
 	    offsetof(struct cl_config, max_frame), 1024, CL_FRAME_MAX },
 	{ "client", "max_output_bytes", K_U64,
 	    offsetof(struct cl_config, out_max), 65536, 1ULL << 32 },
+	{ "gossip", "listen", K_STR, offsetof(struct cl_config, gossip), 0,
+	    0 },
+	{ "gossip", "peer", K_PEER, 0, 0, 0 },
+	{ "gossip", "max_links", K_U64, offsetof(struct cl_config, max_links),
+	    1, 1024 },
+	{ "gossip", "sync_ms", K_U64, offsetof(struct cl_config, sync_ms),
+	    50, 3600000 },
+	{ "gossip", "handshake_timeout_ms", K_U64,
+	    offsetof(struct cl_config, handshake_ms), 100, 600000 },
+	{ "gossip", "idle_timeout_ms", K_U64,
+	    offsetof(struct cl_config, peer_idle_ms), 1000, 86400000 },
 };
 #define KEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -107,6 +122,20 @@ cl_config_set(struct cl_config *c, const char *section, const char *key,
 			return CL_EUSAGE;
 		}
 		snprintf((char *)c + k->off, CL_CONFIG_STR_MAX, "%s", value);
+		return CL_OK;
+	case K_PEER:
+		if (c->peer_cnt == CL_CONFIG_PEERS_MAX) {
+			snprintf(msg, cap, "%s.%s: more than %d peers",
+			    section, key, CL_CONFIG_PEERS_MAX);
+			return CL_EUSAGE;
+		}
+		if (*value == '\0' || strlen(value) >= CL_CONFIG_STR_MAX) {
+			snprintf(msg, cap, "%s.%s: empty or too long", section,
+			    key);
+			return CL_EUSAGE;
+		}
+		snprintf(c->peers[c->peer_cnt++], CL_CONFIG_STR_MAX, "%s",
+		    value);
 		return CL_OK;
 	case K_LEVEL:
 		if ((lv = cl_log_level_parse(value)) < 0) {

@@ -13,6 +13,7 @@
 #include "err.h"
 
 #define CL_CONFIG_STR_MAX	256
+#define CL_CONFIG_PEERS_MAX	64	/* peer addresses configured */
 
 struct cl_config {
 	char		data[CL_CONFIG_STR_MAX];	/* data directory */
@@ -28,6 +29,14 @@ struct cl_config {
 	uint64_t	map_max_mib;	/* the LMDB map may grow to; 0: 1 TiB */
 	uint64_t	checkpoint_s;	/* a signed checkpoint each period in
 					   which the log grew */
+	/* [gossip]: the peer port (node/gossip.h); off while gossip is "" */
+	char		gossip[CL_CONFIG_STR_MAX];	/* HOST:PORT */
+	char		peers[CL_CONFIG_PEERS_MAX][CL_CONFIG_STR_MAX];
+	size_t		peer_cnt;	/* "peer" may be given many times */
+	uint64_t	max_links;
+	uint64_t	sync_ms;	/* anti-entropy period */
+	uint64_t	handshake_ms;
+	uint64_t	peer_idle_ms;
 };
 
 /* The defaults (limits.h). */

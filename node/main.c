@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "genesis.h"
+#include "gossip.h"
 #include "hex.h"
 #include "ledger.h"
 #include "log.h"
@@ -61,7 +62,13 @@ static const char usage_text[] =
 "  --workers N              signature-checking threads (default: cores)\n"
 "  --batch-max N            events per write transaction (default 10000)\n"
 "  --max-connections N      client connections at once (default 4096)\n"
-"  --idle-timeout-ms N      close a silent connection after (120000)\n";
+"  --idle-timeout-ms N      close a silent connection after (120000)\n"
+"  --gossip HOST:PORT       the peer port (off unless given; port 0: any);\n"
+"                           the ready line then gains gossip=HOST:PORT\n"
+"  --peer [KEY@]HOST:PORT   a node to gossip with (many may be given; KEY\n"
+"                           pins its node key); config: [gossip] peer,\n"
+"                           listen, max_links, sync_ms,\n"
+"                           handshake_timeout_ms, idle_timeout_ms\n";
 
 static void	usage_err(const char *, ...) CL_PRINTF(1, 2);
 
@@ -279,6 +286,7 @@ static struct {
 	uv_loop_t		 loop;
 	uv_signal_t		 sigterm, sigint;
 	struct cl_server	 srv;
+	struct cl_gossip	 gossip;
 	int			 signals;
 } run;
 
@@ -286,6 +294,7 @@ static void
 on_stopped(struct cl_server *s)
 {
 	(void)s;
+	cl_gossip_stop(&run.gossip);
 	uv_close((uv_handle_t *)&run.sigterm, NULL);
 	uv_close((uv_handle_t *)&run.sigint, NULL);
 }
@@ -296,6 +305,7 @@ on_signal(uv_signal_t *h, int signum)
 	(void)h;
 	if (run.signals++ == 0) {
 		cl_log_info("node", "signal %d: stopping", signum);
+		cl_gossip_stop(&run.gossip);
 		cl_server_stop(&run.srv, on_stopped);
 	} else {
 		cl_log_warn("node", "signal %d again: still finishing what "
@@ -341,11 +351,13 @@ cmd_run(int argc, char **argv)
 		{ "batch-max", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'm' },
 		{ "idle-timeout-ms", required_argument, NULL, 'i' },
+		{ "gossip", required_argument, NULL, 'g' },
+		{ "peer", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* flags are applied after the file, in the order given */
-	struct flag { const char *sec, *key, *val; } flags[32];
+	struct flag { const char *sec, *key, *val; } flags[96];
 	struct cl_config	 cfg;
 	struct cl_store_opts	 so = { 0, 0, false };
 	struct cl_ledger	 l;
@@ -372,6 +384,8 @@ cmd_run(int argc, char **argv)
 		case 'b': sec = "ledger"; key = "batch_max"; break;
 		case 'm': sec = "client"; key = "max_connections"; break;
 		case 'i': sec = "client"; key = "idle_timeout_ms"; break;
+		case 'g': sec = "gossip"; key = "listen"; break;
+		case 'p': sec = "gossip"; key = "peer"; break;
 		case ':': usage_err("%s needs a value", argv[optind - 1]);
 			return EXIT_USAGE;
 		default: usage_err("unknown option %s", argv[optind - 1]);
@@ -437,10 +451,23 @@ cmd_run(int argc, char **argv)
 	}
 	uv_loop_init(&run.loop);
 	err = cl_server_start(&run.srv, &run.loop, &l, &cfg, sk);
-	sodium_memzero(sk, sizeof(sk));		/* the server has its copy */
 	if (err != CL_OK) {
+		sodium_memzero(sk, sizeof(sk));
 		fprintf(stderr, "credledger-node: cannot serve on %s: %s\n",
 		    cfg.listen, cl_strerror(err));
+		uv_loop_close(&run.loop);
+		cl_ledger_close(&l);
+		return err == CL_EUSAGE ? EXIT_USAGE : 1;
+	}
+	err = cl_gossip_start(&run.gossip, &run.loop, &run.srv, &l, &cfg, sk);
+	sodium_memzero(sk, sizeof(sk));		/* each has its copy */
+	if (err != CL_OK) {
+		fprintf(stderr, "credledger-node: cannot gossip on %s: %s\n",
+		    cfg.gossip, cl_strerror(err));
+		cl_gossip_stop(&run.gossip);
+		cl_server_stop(&run.srv, NULL);
+		uv_run(&run.loop, UV_RUN_DEFAULT);
+		cl_gossip_free(&run.gossip);
 		uv_loop_close(&run.loop);
 		cl_ledger_close(&l);
 		return err == CL_EUSAGE ? EXIT_USAGE : 1;
@@ -455,10 +482,14 @@ cmd_run(int argc, char **argv)
 	cl_hex_encode(nid, l.genesis.netid, CL_ID_LEN);
 	cl_log_info("node", "ledger %s: %llu events, network %.16s", ldir,
 	    (unsigned long long)l.log_size, nid);
-	printf("ready client=%s node=%s\n", run.srv.addr, npk);
+	printf("ready client=%s node=%s", run.srv.addr, npk);
+	if (run.gossip.listening)
+		printf(" gossip=%s", run.gossip.addr);
+	printf("\n");
 	fflush(stdout);
 
 	uv_run(&run.loop, UV_RUN_DEFAULT);
+	cl_gossip_free(&run.gossip);
 	rc = run.srv.fatal != CL_OK ? 1 : 0;
 	if (uv_loop_close(&run.loop) != 0)
 		cl_log_warn("node", "handles left open at exit");

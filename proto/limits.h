@@ -78,5 +78,7 @@
 #define CL_EVENTS_BYTES_MAX	(2 * 1024 * 1024)	/* ... and their bytes */
 #define CL_CHECKPOINTS_MAX	256	/* checkpoints in one answer */
 #define CL_CHECKPOINT_S		3600	/* default checkpoint period, s */
+#define CL_LINKS_MAX		16	/* peer links of a node (default) */
+#define CL_SYNC_MS		1000	/* anti-entropy period (default) */
 
 #endif
