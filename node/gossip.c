@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "event.h"
 #include "gossip_msg.h"
 #include "hex.h"
 #include "log.h"
@@ -282,6 +283,23 @@ pull_drop(struct cl_gossip *g, struct cl__pull *p)
 	*p = g->pulls[--g->pull_cnt];
 }
 
+/* Ask for the next range of p's feed, from seq from. */
+static void
+pull_send(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
+    uint64_t from)
+{
+	struct cl_gm	m;
+
+	p->expires = now_ms(g) + PULL_TIMEOUT_MS;
+	memset(&m, 0, sizeof(m));
+	m.type = CL_G_PULL;
+	memcpy(m.author, p->author, 32);
+	m.from = from;
+	m.count = p->upto - from + 1 < CL_G_PULL_MAX ? p->upto - from + 1 :
+	    CL_G_PULL_MAX;
+	send_msg(l, CL_PRIO_CONTROL, &m);
+}
+
 /*
  * Ask l for author's events from seq from on (the peer has upto).  One
  * pull per author in flight, whoever it is with.
@@ -291,7 +309,6 @@ pull(struct cl_gossip *g, struct cl_link *l, const uint8_t *author,
     uint64_t from, uint64_t upto)
 {
 	struct cl__pull	*p = pull_find(g, author), *np;
-	struct cl_gm	 m;
 
 	if (p != NULL && p->expires > now_ms(g))
 		return;
@@ -311,15 +328,8 @@ pull(struct cl_gossip *g, struct cl_link *l, const uint8_t *author,
 	memcpy(p->author, author, 32);
 	p->link_id = lp(l)->id;
 	p->upto = upto;
-	p->expires = now_ms(g) + PULL_TIMEOUT_MS;
 	lp(l)->pulls_open++;
-	memset(&m, 0, sizeof(m));
-	m.type = CL_G_PULL;
-	memcpy(m.author, author, 32);
-	m.from = from;
-	m.count = upto - from + 1 < CL_G_PULL_MAX ? upto - from + 1 :
-	    CL_G_PULL_MAX;
-	send_msg(l, CL_PRIO_CONTROL, &m);
+	pull_send(g, l, p, from);
 }
 
 static void
@@ -448,8 +458,8 @@ catchup_progress(struct cl_gossip *g)
 }
 
 /*
- * Events from a peer are committed: go on pulling the feeds that are
- * still behind the peer, and cut off a peer whose events are forged.
+ * Events from a peer are committed: count them, and cut off a peer whose
+ * events are forged.  (Pulls went on when the events arrived.)
  */
 static void
 on_inbound_done(void *arg, const struct cl_submit *sub,
@@ -458,8 +468,6 @@ on_inbound_done(void *arg, const struct cl_submit *sub,
 	struct inbound	*in = arg;
 	struct cl_gossip *g = in->g;
 	struct cl_link	*l = link_by_id(g, in->link_id);
-	struct cl__pull	*p;
-	struct cl_head	 h;
 	uint32_t	 i, bad = 0;
 
 	if (err != CL_OK) {
@@ -481,34 +489,36 @@ on_inbound_done(void *arg, const struct cl_submit *sub,
 			break;
 		}
 	}
-	if (l != NULL && bad > 0) {
+	(void)sub;
+	if (l != NULL && bad > 0)
 		misbehaved(l, CL_EBADSIG, "sent events that fail their checks");
-		l = NULL;
-	}
-	/* the feeds this batch was a part of: pull on, or done */
-	for (i = 0; i < n; i++) {
-		if (sub[i].err != CL_OK)
-			continue;
-		if ((p = pull_find(g, sub[i].ev.author)) == NULL)
-			continue;
-		if (i + 1 < n && memcmp(sub[i + 1].ev.author,
-		    sub[i].ev.author, 32) == 0)
-			continue;	/* its last event in this batch */
-		if (cl_ledger_head(g->ledger, sub[i].ev.author, &h) != CL_OK ||
-		    h.fork_seq != 0 || h.seq >= p->upto || l == NULL ||
-		    p->link_id != lp(l)->id) {
-			pull_drop(g, p);
-			continue;
-		}
-		{
-			uint64_t upto = p->upto;
-
-			pull_drop(g, p);
-			pull(g, l, sub[i].ev.author, h.seq + 1, upto);
-		}
-	}
 	catchup_progress(g);
 	free(in);
+}
+
+/*
+ * The answer to a pull is in: ask for the feed's next range at once, so
+ * that the next one travels while this one is checked and committed (the
+ * commit queue keeps their order), or end the pull.
+ */
+static void
+pull_on(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
+{
+	struct cl_event	 ev;
+	struct cl__pull	*p;
+
+	cl_ev_init(&ev);
+	if (cl_ev_decode(&ev, m->ev[m->ev_cnt - 1], m->ev_len[m->ev_cnt - 1],
+	    NULL) != CL_OK)
+		return;		/* the commit says what was wrong with it */
+	p = pull_find(g, ev.author);
+	if (p != NULL && p->link_id == lp(l)->id) {
+		if (ev.seq < p->upto)
+			pull_send(g, l, p, ev.seq + 1);
+		else
+			pull_drop(g, p);
+	}
+	cl_ev_free(&ev);
 }
 
 static void
@@ -543,8 +553,12 @@ on_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 	in->link_id = lp(l)->id;
 	err = cl_server_submit(g->srv, m->ev, m->ev_len, m->ev_cnt, 0, l,
 	    on_inbound_done, in);
-	if (err != CL_OK)
+	if (err != CL_OK) {
 		free(in);
+		return;
+	}
+	if (lp(l)->pulls_open > 0)
+		pull_on(g, l, m);
 }
 
 static void

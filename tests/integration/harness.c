@@ -139,6 +139,9 @@ spawn(struct h_node *n, const char *const *extra)
 	memcpy(n->node_hex, p + 6, 64);
 	n->node_hex[64] = '\0';
 	cr_assert_gt(n->port, 0);
+	n->gossip_port = 0;
+	if ((p = strstr(line, " gossip=127.0.0.1:")) != NULL)
+		n->gossip_port = atoi(p + 18);
 }
 
 void

@@ -21,6 +21,7 @@ struct h_node {
 	char	genesis[160];
 	pid_t	pid;
 	int	port;
+	int	gossip_port;		/* 0: no gossip= in the ready line */
 	char	node_hex[65];
 	int	exit_status;		/* after h_node_stop / _kill */
 };
