@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libuv1-dev libsodium-dev liblmdb-dev libmsgpack-dev libcriterion-dev
-      libjansson-dev libinih-dev
+      libjansson-dev libinih-dev libhttp-parser-dev
       clang libclang-rt-14-dev valgrind)
 
 missing=()

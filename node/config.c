@@ -32,6 +32,11 @@ cl_config_defaults(struct cl_config *c)
 	c->sync_ms = CL_SYNC_MS;
 	c->handshake_ms = CL_HANDSHAKE_MS;
 	c->peer_idle_ms = CL_IDLE_MS;
+	c->http_max_conns = CL_HTTP_CONN_MAX;
+	c->http_idle_ms = CL_HTTP_IDLE_MS;
+	c->http_request_ms = CL_HTTP_REQUEST_MS;
+	c->http_body_max = CL_HTTP_BODY_MAX;
+	c->http_head_max = CL_HTTP_HEAD_MAX;
 }
 
 enum kind { K_STR, K_U64, K_LEVEL, K_PEER };
@@ -77,6 +82,19 @@ static const struct key {
 	    offsetof(struct cl_config, handshake_ms), 100, 600000 },
 	{ "gossip", "idle_timeout_ms", K_U64,
 	    offsetof(struct cl_config, peer_idle_ms), 1000, 86400000 },
+	{ "http", "listen", K_STR, offsetof(struct cl_config, http_listen),
+	    0, 0 },
+	{ "http", "max_connections", K_U64,
+	    offsetof(struct cl_config, http_max_conns), 1, 1000000 },
+	{ "http", "idle_timeout_ms", K_U64,
+	    offsetof(struct cl_config, http_idle_ms), 100, 86400000 },
+	{ "http", "request_timeout_ms", K_U64,
+	    offsetof(struct cl_config, http_request_ms), 100, 3600000 },
+	{ "http", "max_body_bytes", K_U64,
+	    offsetof(struct cl_config, http_body_max), 1024,
+	    CL_HTTP_BODY_LIMIT },
+	{ "http", "max_header_bytes", K_U64,
+	    offsetof(struct cl_config, http_head_max), 1024, 1024 * 1024 },
 };
 #define KEYS	(sizeof(keys) / sizeof(keys[0]))
 

@@ -37,6 +37,13 @@ struct cl_config {
 	uint64_t	sync_ms;	/* anti-entropy period */
 	uint64_t	handshake_ms;
 	uint64_t	peer_idle_ms;
+	/* [http]: the HTTP port (node/http.h); off while http_listen is "" */
+	char		http_listen[CL_CONFIG_STR_MAX];
+	uint64_t	http_max_conns;
+	uint64_t	http_idle_ms;
+	uint64_t	http_request_ms;
+	uint64_t	http_body_max;	/* bytes of a request body */
+	uint64_t	http_head_max;	/* bytes of a request's headers */
 };
 
 /* The defaults (limits.h). */

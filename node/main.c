@@ -27,6 +27,7 @@
 #include "genesis.h"
 #include "gossip.h"
 #include "hex.h"
+#include "http.h"
 #include "ledger.h"
 #include "log.h"
 #include "server.h"
@@ -68,7 +69,13 @@ static const char usage_text[] =
 "  --peer [KEY@]HOST:PORT   a node to gossip with (many may be given; KEY\n"
 "                           pins its node key); config: [gossip] peer,\n"
 "                           listen, max_links, sync_ms,\n"
-"                           handshake_timeout_ms, idle_timeout_ms\n";
+"                           handshake_timeout_ms, idle_timeout_ms\n"
+"  --http HOST:PORT         the HTTP port: JSON API, /metrics and the\n"
+"                           verification page (off unless given; port 0:\n"
+"                           any); the ready line then ends http=HOST:PORT;\n"
+"                           config: [http] listen, max_connections,\n"
+"                           idle_timeout_ms, request_timeout_ms,\n"
+"                           max_body_bytes, max_header_bytes\n";
 
 static void	usage_err(const char *, ...) CL_PRINTF(1, 2);
 
@@ -287,6 +294,8 @@ static struct {
 	uv_signal_t		 sigterm, sigint;
 	struct cl_server	 srv;
 	struct cl_gossip	 gossip;
+	struct cl_http		 http;
+	bool			 http_on;
 	int			 signals;
 } run;
 
@@ -295,6 +304,8 @@ on_stopped(struct cl_server *s)
 {
 	(void)s;
 	cl_gossip_stop(&run.gossip);
+	if (run.http_on)
+		cl_http_stop(&run.http, NULL);
 	uv_close((uv_handle_t *)&run.sigterm, NULL);
 	uv_close((uv_handle_t *)&run.sigint, NULL);
 }
@@ -306,6 +317,8 @@ on_signal(uv_signal_t *h, int signum)
 	if (run.signals++ == 0) {
 		cl_log_info("node", "signal %d: stopping", signum);
 		cl_gossip_stop(&run.gossip);
+		if (run.http_on)
+			cl_http_stop(&run.http, NULL);
 		cl_server_stop(&run.srv, on_stopped);
 	} else {
 		cl_log_warn("node", "signal %d again: still finishing what "
@@ -353,6 +366,7 @@ cmd_run(int argc, char **argv)
 		{ "idle-timeout-ms", required_argument, NULL, 'i' },
 		{ "gossip", required_argument, NULL, 'g' },
 		{ "peer", required_argument, NULL, 'p' },
+		{ "http", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -386,6 +400,7 @@ cmd_run(int argc, char **argv)
 		case 'i': sec = "client"; key = "idle_timeout_ms"; break;
 		case 'g': sec = "gossip"; key = "listen"; break;
 		case 'p': sec = "gossip"; key = "peer"; break;
+		case 'H': sec = "http"; key = "listen"; break;
 		case ':': usage_err("%s needs a value", argv[optind - 1]);
 			return EXIT_USAGE;
 		default: usage_err("unknown option %s", argv[optind - 1]);
@@ -472,6 +487,22 @@ cmd_run(int argc, char **argv)
 		cl_ledger_close(&l);
 		return err == CL_EUSAGE ? EXIT_USAGE : 1;
 	}
+	if (cfg.http_listen[0] != '\0') {
+		if ((err = cl_http_start(&run.http, &run.loop, &run.srv,
+		    &cfg)) != CL_OK) {
+			fprintf(stderr, "credledger-node: cannot serve HTTP on "
+			    "%s: %s\n", cfg.http_listen, cl_strerror(err));
+			cl_gossip_stop(&run.gossip);
+			cl_server_stop(&run.srv, NULL);
+			uv_run(&run.loop, UV_RUN_DEFAULT);
+			cl_gossip_free(&run.gossip);
+			uv_loop_close(&run.loop);
+			cl_ledger_close(&l);
+			return err == CL_EUSAGE ? EXIT_USAGE : 1;
+		}
+		run.http_on = true;
+		run.http.gossip = &run.gossip;
+	}
 	run.srv.stopped = on_stopped;	/* also when storage fails */
 	uv_signal_init(&run.loop, &run.sigterm);
 	uv_signal_start(&run.sigterm, on_signal, SIGTERM);
@@ -485,6 +516,8 @@ cmd_run(int argc, char **argv)
 	printf("ready client=%s node=%s", run.srv.addr, npk);
 	if (run.gossip.listening)
 		printf(" gossip=%s", run.gossip.addr);
+	if (run.http_on)
+		printf(" http=%s", run.http.addr);
 	printf("\n");
 	fflush(stdout);
 

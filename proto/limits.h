@@ -81,4 +81,32 @@
 #define CL_LINKS_MAX		16	/* peer links of a node (default) */
 #define CL_SYNC_MS		1000	/* anti-entropy period (default) */
 
+/*
+ * The HTTP port (daemon, node/http.h): defaults of the [http] keys.  A
+ * request over a limit is answered with its status code and the
+ * connection closed, since the rest of its bytes cannot be skipped.
+ */
+#define CL_HTTP_CONN_MAX	1024	/* connections at once; one more is
+					   answered 503 and closed */
+#define CL_HTTP_URL_MAX		2048	/* bytes of a request target: ids are
+					   64 hex digits; longer is 414 */
+#define CL_HTTP_HEAD_MAX	8192	/* bytes of a request's header
+					   fields, names and values: 431 */
+#define CL_HTTP_HEADERS_MAX	64	/* header fields; more is 431 */
+#define CL_HTTP_BODY_MAX	(1024 * 1024)	/* bytes of a request body (a
+						   credential document, a
+						   SUBMIT): 413 */
+#define CL_HTTP_BODY_LIMIT	(64 * 1024 * 1024)	/* the most
+						   max_body_bytes may be */
+#define CL_HTTP_IDLE_MS		30000	/* a keep-alive connection with no
+					   request for this long closes */
+#define CL_HTTP_REQUEST_MS	10000	/* a request begun must be whole
+					   within (slow senders): 408 */
+#define CL_HTTP_OUT_MAX		(16 * 1024 * 1024)	/* bytes of answers
+						   queued per connection
+						   before it stops reading */
+#define CL_HTTP_PER_READ	32	/* pipelined requests handled before
+					   other connections get a turn */
+#define CL_HTTP_IN_LEN		(64 * 1024)	/* bytes read at a time */
+
 #endif
