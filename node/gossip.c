@@ -1084,31 +1084,70 @@ cl_gossip_free(struct cl_gossip *g)
 	g->buckets = NULL;
 }
 
+/* What status says of one link. */
+static void
+link_info(const struct cl_link *l, struct cl_gossip_peer_info *out)
+{
+	static const char *const states[] = { "connecting", "handshake",
+	    "up", "closing" };
+	const struct lpeer	*p = l->data;
+
+	memset(out, 0, sizeof(*out));
+	if (l->state == CL_LINK_UP || l->state == CL_LINK_CLOSING)
+		memcpy(out->key, l->peer_pk, 32);
+	snprintf(out->addr, sizeof(out->addr), "%s", l->addr);
+	out->state = states[l->state];
+	out->outgoing = l->initiator;
+	if (p != NULL) {
+		out->events_in = p->events_in;
+		out->events_out = p->events_out;
+	}
+	out->bytes_in = l->bytes_in;
+	out->bytes_out = l->bytes_out;
+}
+
 size_t
 cl_gossip_peers(const struct cl_gossip *g, struct cl_gossip_peer_info *out,
     size_t max)
 {
-	static const char *const states[] = { "connecting", "handshake",
-	    "up", "closing" };
 	const struct cl_link	*l;
 	size_t			 n = 0;
 
-	for (l = g->links; l != NULL && n < max; l = l->next) {
-		memset(&out[n], 0, sizeof(out[n]));
-		if (l->state == CL_LINK_UP || l->state == CL_LINK_CLOSING)
-			memcpy(out[n].key, l->peer_pk, 32);
-		snprintf(out[n].addr, sizeof(out[n].addr), "%s", l->addr);
-		out[n].state = states[l->state];
-		out[n].outgoing = l->initiator;
-		if (l->data != NULL) {
-			out[n].events_in = ((const struct lpeer *)l->data)->
-			    events_in;
-			out[n].events_out = ((const struct lpeer *)l->data)->
-			    events_out;
-		}
-		out[n].bytes_in = l->bytes_in;
-		out[n].bytes_out = l->bytes_out;
-		n++;
+	for (l = g->links; l != NULL && n < max; l = l->next)
+		link_info(l, &out[n++]);
+	return n;
+}
+
+uint32_t
+cl_gossip_wire(void *arg, struct cl_wire_peer *out, uint32_t max,
+    struct cl_wire_gossip *st)
+{
+	struct cl_gossip		*g = arg;
+	struct cl_gossip_peer_info	 info;
+	const struct cl_link		*l;
+	uint32_t			 n = 0;
+
+	for (l = g->links; l != NULL && n < max; l = l->next, n++) {
+		link_info(l, &info);
+		memcpy(out[n].key, info.key, 32);
+		snprintf(out[n].addr, sizeof(out[n].addr), "%s", info.addr);
+		snprintf(out[n].state, sizeof(out[n].state), "%s",
+		    info.state);
+		out[n].outgoing = info.outgoing;
+		out[n].events_in = info.events_in;
+		out[n].events_out = info.events_out;
+		out[n].bytes_in = info.bytes_in;
+		out[n].bytes_out = info.bytes_out;
 	}
+	st->events_in = g->stats.events_in;
+	st->events_new = g->stats.events_new;
+	st->events_out = g->stats.events_out;
+	st->dups_in = g->stats.dups_in;
+	st->announces_out = g->stats.announces_out;
+	st->rounds = g->stats.rounds;
+	st->rounds_in_sync = g->stats.rounds_in_sync;
+	st->links_up = g->stats.links_up;
+	st->links_refused = g->stats.links_refused;
+	st->peers_banned = g->stats.peers_banned;
 	return n;
 }

@@ -97,4 +97,8 @@ struct cl_gossip_peer_info {
 size_t	cl_gossip_peers(const struct cl_gossip *g,
 	    struct cl_gossip_peer_info *out, size_t max);
 
+/* The same and the counters, for the PEERS answer (server.h's hook). */
+uint32_t	cl_gossip_wire(void *g, struct cl_wire_peer *out,
+		    uint32_t max, struct cl_wire_gossip *st);
+
 #endif

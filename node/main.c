@@ -504,6 +504,8 @@ cmd_run(int argc, char **argv)
 		run.http.gossip = &run.gossip;
 	}
 	run.srv.stopped = on_stopped;	/* also when storage fails */
+	run.srv.peers = cl_gossip_wire;
+	run.srv.peers_arg = &run.gossip;
 	uv_signal_init(&run.loop, &run.sigterm);
 	uv_signal_start(&run.sigterm, on_signal, SIGTERM);
 	uv_signal_init(&run.loop, &run.sigint);

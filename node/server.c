@@ -551,6 +551,27 @@ q_events(struct cl__conn *c, const struct cl_req *q)
 	free(len);
 }
 
+static void
+q_peers(struct cl__conn *c)
+{
+	struct cl_server	*s = c->s;
+	struct cl_resp		 r;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CL_OP_PEERS;
+	if (s->peers != NULL) {
+		r.u.peers.p = calloc(CL_WIRE_PEERS_MAX, sizeof(*r.u.peers.p));
+		if (r.u.peers.p == NULL) {
+			send_err(c, CL_ENOMEM, NULL);
+			return;
+		}
+		r.u.peers.cnt = s->peers(s->peers_arg, r.u.peers.p,
+		    CL_WIRE_PEERS_MAX, &r.u.peers.g);
+	}
+	send_resp(c, &r);
+	free(r.u.peers.p);
+}
+
 /* Keep a checkpoint when the log grew since the last one kept. */
 static void
 keep_checkpoint(struct cl_server *s)
@@ -931,6 +952,9 @@ handle(struct cl__conn *c, const uint8_t *p, size_t len)
 		break;
 	case CL_OP_EVENTS:
 		q_events(c, &q);
+		break;
+	case CL_OP_PEERS:
+		q_peers(c);
 		break;
 	}
 	cl_req_free(&q);

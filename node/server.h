@@ -20,6 +20,7 @@
 #include "config.h"
 #include "err.h"
 #include "ledger.h"
+#include "wire.h"
 
 struct cl__conn;
 struct cl__job;
@@ -86,6 +87,10 @@ struct cl_server {
 	void			(*stopped)(struct cl_server *);
 	cl_commit_cb		 on_commit;	/* may be NULL */
 	void			*on_commit_arg;
+	/* PEERS: fills the answer; NULL answers no links, zero counters */
+	uint32_t		(*peers)(void *arg, struct cl_wire_peer *out,
+				    uint32_t max, struct cl_wire_gossip *st);
+	void			*peers_arg;
 };
 
 /*

@@ -16,6 +16,7 @@ static const char *const op_names[] = {
 	[CL_OP_GENESIS] = "genesis", [CL_OP_CHECKPOINT] = "checkpoint",
 	[CL_OP_CHECKPOINTS] = "checkpoints", [CL_OP_INCLUSION] = "inclusion",
 	[CL_OP_CONSISTENCY] = "consistency", [CL_OP_EVENTS] = "events",
+	[CL_OP_PEERS] = "peers",
 };
 
 const char *
@@ -280,6 +281,8 @@ resp_bound(const struct cl_resp *r)
 	case CL_OP_CONSISTENCY:
 		return n + r->u.proof.event_len + 80 +
 		    (size_t)r->u.proof.cnt * 34;
+	case CL_OP_PEERS:
+		return n + 160 + (size_t)r->u.peers.cnt * 200;
 	case CL_OP_EVENTS:
 		n += (size_t)r->u.events.cnt * 5;
 		for (uint32_t i = 0; i < r->u.events.cnt; i++)
@@ -424,6 +427,39 @@ w_body(struct cl__w *w, const struct cl_resp *r)
 		cl__w_bin(w, r->u.proof.root, CL_ID_LEN);
 		w_hashes(w, r->u.proof.hash, r->u.proof.cnt);
 		break;
+	case CL_OP_PEERS: {
+		const struct cl_wire_gossip *g = &r->u.peers.g;
+
+		cl__w_array(w, 2);
+		cl__w_array(w, r->u.peers.cnt);
+		for (i = 0; i < r->u.peers.cnt; i++) {
+			const struct cl_wire_peer *p = &r->u.peers.p[i];
+
+			cl__w_array(w, 8);
+			cl__w_bin(w, p->key, CL_PK_LEN);
+			cl__w_str(w, p->addr, strnlen(p->addr,
+			    sizeof(p->addr)));
+			cl__w_str(w, p->state, strnlen(p->state,
+			    sizeof(p->state)));
+			cl__w_uint(w, p->outgoing ? 1 : 0);
+			cl__w_uint(w, p->events_in);
+			cl__w_uint(w, p->events_out);
+			cl__w_uint(w, p->bytes_in);
+			cl__w_uint(w, p->bytes_out);
+		}
+		cl__w_array(w, 10);
+		cl__w_uint(w, g->events_in);
+		cl__w_uint(w, g->events_new);
+		cl__w_uint(w, g->events_out);
+		cl__w_uint(w, g->dups_in);
+		cl__w_uint(w, g->announces_out);
+		cl__w_uint(w, g->rounds);
+		cl__w_uint(w, g->rounds_in_sync);
+		cl__w_uint(w, g->links_up);
+		cl__w_uint(w, g->links_refused);
+		cl__w_uint(w, g->peers_banned);
+		break;
+	}
 	case CL_OP_EVENTS:
 		cl__w_array(w, 2);
 		cl__w_array(w, r->u.events.cnt);
@@ -661,6 +697,68 @@ rd_hashes(struct rd *d, struct cl_resp *r, const msgpack_object *b)
 	return true;
 }
 
+/* A short str into a fixed buffer, NUL-terminated. */
+static bool
+get_str(struct rd *d, const msgpack_object *o, char *out, size_t cap)
+{
+	if (o->type != MSGPACK_OBJECT_STR || o->via.str.size >= cap) {
+		d->why = "a short str expected";
+		return false;
+	}
+	memcpy(out, o->via.str.ptr, o->via.str.size);
+	out[o->via.str.size] = '\0';
+	return true;
+}
+
+static bool
+rd_peers(struct rd *d, struct cl_resp *r, const msgpack_object *b)
+{
+	const msgpack_object	*x, *y;
+	struct cl_wire_gossip	*g = &r->u.peers.g;
+	uint64_t		*gv[] = { &g->events_in, &g->events_new,
+	    &g->events_out, &g->dups_in, &g->announces_out, &g->rounds,
+	    &g->rounds_in_sync, &g->links_up, &g->links_refused,
+	    &g->peers_banned };
+	uint64_t		 v;
+	uint32_t		 i, n;
+
+	if (!is_array(d, b, 2))
+		return false;
+	x = b->via.array.ptr;
+	if (x[0].type != MSGPACK_OBJECT_ARRAY ||
+	    x[0].via.array.size > CL_WIRE_PEERS_MAX || !is_array(d, &x[1], 10)) {
+		d->why = "peers: [[peer, ...], [10 counters]]";
+		return false;
+	}
+	n = x[0].via.array.size;
+	if ((r->u.peers.p = calloc(n + 1, sizeof(*r->u.peers.p))) == NULL) {
+		d->why = "out of memory";
+		return false;
+	}
+	r->u.peers.cnt = n;
+	for (i = 0; i < n; i++) {
+		struct cl_wire_peer *p = &r->u.peers.p[i];
+
+		if (!is_array(d, &x[0].via.array.ptr[i], 8))
+			return false;
+		y = x[0].via.array.ptr[i].via.array.ptr;
+		if (!get_bin(d, &y[0], p->key, CL_PK_LEN) ||
+		    !get_str(d, &y[1], p->addr, sizeof(p->addr)) ||
+		    !get_str(d, &y[2], p->state, sizeof(p->state)) ||
+		    !get_u(d, &y[3], 1, &v) ||
+		    !get_u(d, &y[4], UINT64_MAX, &p->events_in) ||
+		    !get_u(d, &y[5], UINT64_MAX, &p->events_out) ||
+		    !get_u(d, &y[6], UINT64_MAX, &p->bytes_in) ||
+		    !get_u(d, &y[7], UINT64_MAX, &p->bytes_out))
+			return false;
+		p->outgoing = v == 1;
+	}
+	for (i = 0; i < 10; i++)
+		if (!get_u(d, &x[1].via.array.ptr[i], UINT64_MAX, gv[i]))
+			return false;
+	return true;
+}
+
 static bool
 rd_audit(struct rd *d, struct cl_resp *r, const msgpack_object *b)
 {
@@ -713,6 +811,8 @@ rd_audit(struct rd *d, struct cl_resp *r, const msgpack_object *b)
 		}
 		return get_bin(d, &x[1], r->u.proof.root, CL_ID_LEN) &&
 		    rd_hashes(d, r, &x[2]);
+	case CL_OP_PEERS:
+		return rd_peers(d, r, b);
 	case CL_OP_EVENTS:
 		if (!is_array(d, b, 2))
 			return false;
@@ -897,6 +997,10 @@ cl_resp_free(struct cl_resp *r)
 		free(r->u.proof.hash);
 		r->u.proof.hash = NULL;
 		r->u.proof.cnt = 0;
+	} else if (r->op == CL_OP_PEERS && r->code == CL_OK) {
+		free(r->u.peers.p);
+		r->u.peers.p = NULL;
+		r->u.peers.cnt = 0;
 	} else if (r->op == CL_OP_EVENTS && r->code == CL_OK) {
 		free(r->u.events.ev);
 		free(r->u.events.ev_len);

@@ -44,9 +44,28 @@ enum cl_op {
 	CL_OP_INCLUSION = 10,	/* position, size -> event, root, path */
 	CL_OP_CONSISTENCY = 11,	/* size m, size n -> both roots, proof */
 	CL_OP_EVENTS = 12,	/* position, count -> the log from there */
+	CL_OP_PEERS = 13,	/* -> gossip links and counters */
 };
 #define CL_OP_MIN	CL_OP_SUBMIT
-#define CL_OP_MAX	CL_OP_EVENTS
+#define CL_OP_MAX	CL_OP_PEERS
+
+#define CL_WIRE_PEERS_MAX	256	/* links in one PEERS answer */
+
+/* One gossip link, for status. */
+struct cl_wire_peer {
+	uint8_t		 key[CL_PK_LEN];	/* zero before the handshake */
+	char		 addr[64];
+	char		 state[16];		/* "up", "handshake", ... */
+	bool		 outgoing;
+	uint64_t	 events_in, events_out, bytes_in, bytes_out;
+};
+
+/* The node's gossip counters (node/gossip.h). */
+struct cl_wire_gossip {
+	uint64_t	events_in, events_new, events_out, dups_in;
+	uint64_t	announces_out, rounds, rounds_in_sync;
+	uint64_t	links_up, links_refused, peers_banned;
+};
 
 /* Hashes in a proof answer: one per level (proto/merkle.h). */
 #define CL_WIRE_PROOF_MAX	64
@@ -175,6 +194,11 @@ struct cl_resp {
 			uint8_t		(*hash)[CL_ID_LEN];	/* decoded:
 								   malloc'd */
 		} proof;
+		struct {	/* PEERS */
+			uint32_t		 cnt;
+			struct cl_wire_peer	*p;	/* decoded: malloc'd */
+			struct cl_wire_gossip	 g;
+		} peers;
 		struct {	/* EVENTS */
 			uint32_t	 cnt;
 			const uint8_t	**ev;		/* decoded: malloc'd */

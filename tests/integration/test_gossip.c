@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "hex.h"
 #include "ledger.h"
 #include "status.h"
 #include "testlib.h"
@@ -338,4 +339,46 @@ Test(gossip, an_equivocation_ends_disputed_on_every_node)
 		cr_assert_eq(st.log_size, 5, "node %d holds every event", i);
 		cr_assert_eq(cred_on(i, after.id), CL_ST_DISPUTED);
 	}
+}
+
+/* PEERS: each node's links, up, with traffic counted both ways. */
+Test(gossip, status_lists_the_links_and_counts_the_traffic)
+{
+	static struct tl_ev	acc, def, x;
+	struct h_conn		c;
+	struct cl_req		q;
+	struct cl_resp		r;
+	uint32_t		i, up = 0;
+
+	start(0, -1, &net);
+	start(1, 0, &net);
+	tl_accredit(&net, &net.auth[0], iss.key.pk, 1, &acc);
+	tl_define(&net, &iss, &def);
+	tl_issue(&net, &iss, def.id, 1, 0, &x);
+	one(0, &acc);
+	one(0, &def);
+	one(0, &x);
+	wait_cred(1, x.id, CL_ST_VALID);
+	h_connect(&c, nodes[1].port);
+	memset(&q, 0, sizeof(q));
+	q.op = CL_OP_PEERS;
+	h_send_req(&c, &q);
+	cr_assert(h_recv(&c, CL_OP_PEERS, &r));
+	cr_assert_eq(r.code, CL_OK);
+	for (i = 0; i < r.u.peers.cnt; i++)
+		if (strcmp(r.u.peers.p[i].state, "up") == 0) {
+			char hex[65];
+
+			up++;
+			cl_hex_encode(hex, r.u.peers.p[i].key, 32);
+			cr_assert_str_eq(hex, nodes[0].node_hex);
+			cr_assert(r.u.peers.p[i].outgoing, "node 1 dialled 0");
+			cr_assert_gt(r.u.peers.p[i].bytes_in, 0);
+			cr_assert_geq(r.u.peers.p[i].events_in, 3);
+		}
+	cr_assert_eq(up, 1);
+	cr_assert_geq(r.u.peers.g.events_new, 3, "three events came by gossip");
+	cr_assert_eq(r.u.peers.g.links_up, 1);
+	cl_resp_free(&r);
+	h_close(&c);
 }

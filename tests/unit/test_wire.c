@@ -91,7 +91,7 @@ Test(wire, malformed_requests_are_refused_with_a_reason)
 		{ "not an array", { 0x06 }, 1, CL_EBADREQ },
 		{ "empty array", { 0x90 }, 1, CL_EBADREQ },
 		{ "op 0", { 0x91, 0x00 }, 2, CL_EBADREQ },
-		{ "op 13", { 0x91, 0x0d }, 2, CL_EBADREQ },
+		{ "op 14", { 0x91, 0x0e }, 2, CL_EBADREQ },
 		{ "op as str", { 0x91, 0xa1, 0x31 }, 3, CL_EBADREQ },
 		{ "status with an argument", { 0x92, 0x06, 0x00 }, 3,
 		    CL_EBADREQ },
