@@ -483,7 +483,8 @@ status_usage(FILE *f)
 	    "Show what a node holds and how it runs: its key, the network,\n"
 	    "events by type, credentials, forks, void events, the state\n"
 	    "digest (equal on nodes that hold the same events), the log,\n"
-	    "the store's use, connections and uptime.\n"
+	    "the store's use, connections and uptime; and its gossip links\n"
+	    "(peer key, address, state, events in and out) and counters.\n"
 	    "\n"
 	    "      --json                  print it as JSON\n"
 	    CL_SESSION_NODE_HELP
@@ -540,14 +541,85 @@ status_text(const struct cl_genesis *g, const struct cl_wire_status *st)
 	    (unsigned long long)st->accepted);
 }
 
+/* The gossip links and counters of a PEERS answer, as text. */
+static void
+peers_text(const struct cl_resp *pr)
+{
+	const struct cl_wire_gossip	*g = &pr->u.peers.g;
+	uint32_t			 i;
+
+	printf("peers:         %u\n", pr->u.peers.cnt);
+	for (i = 0; i < pr->u.peers.cnt; i++) {
+		const struct cl_wire_peer *p = &pr->u.peers.p[i];
+		char kh[17];
+
+		cl_hex_encode(kh, p->key, 8);
+		printf("  %s  %-21s %-10s %s, events in %llu, out %llu\n",
+		    kh, p->addr, p->state, p->outgoing ? "dialled" : "accepted",
+		    (unsigned long long)p->events_in,
+		    (unsigned long long)p->events_out);
+	}
+	printf("gossip:        %llu events in (%llu new, %llu duplicate), "
+	    "%llu out; %llu rounds, %llu in sync\n",
+	    (unsigned long long)g->events_in,
+	    (unsigned long long)g->events_new,
+	    (unsigned long long)g->dups_in,
+	    (unsigned long long)g->events_out,
+	    (unsigned long long)g->rounds,
+	    (unsigned long long)g->rounds_in_sync);
+}
+
+/* The same into o: "peers" (array) and "gossip" (object). */
+static bool
+peers_json(json_t *o, const struct cl_resp *pr)
+{
+	const struct cl_wire_gossip	*g = &pr->u.peers.g;
+	json_t				*a = json_array(), *p, *gj;
+	char				 hex[65];
+	uint32_t			 i;
+	bool				 ok = a != NULL;
+
+	for (i = 0; ok && i < pr->u.peers.cnt; i++) {
+		const struct cl_wire_peer *w = &pr->u.peers.p[i];
+
+		cl_hex_encode(hex, w->key, 32);
+		p = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}",
+		    "key", hex, "address", w->addr, "state", w->state,
+		    "outgoing", w->outgoing, "events_in",
+		    (json_int_t)w->events_in, "events_out",
+		    (json_int_t)w->events_out, "bytes_in",
+		    (json_int_t)w->bytes_in, "bytes_out",
+		    (json_int_t)w->bytes_out);
+		ok = p != NULL && json_array_append_new(a, p) == 0;
+	}
+	gj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "events_in", (json_int_t)g->events_in,
+	    "events_new", (json_int_t)g->events_new,
+	    "events_out", (json_int_t)g->events_out,
+	    "duplicates_in", (json_int_t)g->dups_in,
+	    "announces_out", (json_int_t)g->announces_out,
+	    "rounds", (json_int_t)g->rounds,
+	    "rounds_in_sync", (json_int_t)g->rounds_in_sync,
+	    "links_up", (json_int_t)g->links_up,
+	    "links_refused", (json_int_t)g->links_refused);
+	ok = ok && gj != NULL && json_object_set_new(o, "peers", a) == 0;
+	if (!ok)
+		json_decref(a);
+	ok = ok && json_object_set_new(o, "gossip", gj) == 0;
+	if (!ok)
+		json_decref(gj);
+	return ok;
+}
+
 static int
 status_json(const char *verb, const struct cl_genesis *g,
-    const struct cl_wire_status *st)
+    const struct cl_wire_status *st, const struct cl_resp *pr)
 {
 	json_t	*o;
 	bool	 ok;
 
 	ok = cl_report_status_json(g, st, &o) == CL_OK &&
+	    (pr == NULL || peers_json(o, pr)) &&
 	    json_dumpf(o, stdout, JSON_INDENT(2)) == 0;
 	if (ok)
 		putchar('\n');
@@ -571,8 +643,10 @@ cmd_status(int argc, char **argv)
 	struct cl_session_opts	 so;
 	struct cl_session	 s;
 	struct cl_req		 req;
-	struct cl_resp		 resp;
+	struct cl_resp		 resp, pr;
+	struct cl_wire_status	 st;
 	const char		*verb = argv[0];
+	bool			 peers;
 	bool			 json = false;
 	int			 c, rc;
 
@@ -601,10 +675,21 @@ cmd_status(int argc, char **argv)
 		if (cl_client_call(&s.c, &req, &resp) != CL_OK) {
 			cl_tool_err(verb, "%s", s.c.msg);
 			rc = CL_TOOL_FAIL;
-		} else if (json)
-			rc = status_json(verb, &s.g, &resp.u.status);
-		else
-			status_text(&s.g, &resp.u.status);
+		} else {
+			st = resp.u.status;	/* the next call reuses it */
+			req.op = CL_OP_PEERS;
+			/* a node without gossip still answers, with none */
+			peers = cl_client_call(&s.c, &req, &pr) == CL_OK;
+			if (json)
+				rc = status_json(verb, &s.g, &st,
+				    peers ? &pr : NULL);
+			else
+				status_text(&s.g, &st);
+			if (!json && peers)
+				peers_text(&pr);
+			if (peers)
+				cl_resp_free(&pr);
+		}
 	}
 	cl_session_close(&s);
 	return rc;
