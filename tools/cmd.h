@@ -26,5 +26,9 @@ int	cmd_reinstate(int argc, char **argv);	/* cmd_event.c */
 int	cmd_revoke(int argc, char **argv);	/* cmd_event.c */
 int	cmd_verify(int argc, char **argv);	/* cmd_verify.c */
 int	cmd_status(int argc, char **argv);	/* cmd_verify.c */
+int	cmd_export(int argc, char **argv);	/* cmd_export.c */
+int	cmd_checkpoint(int argc, char **argv);	/* cmd_prove.c */
+int	cmd_prove(int argc, char **argv);	/* cmd_prove.c */
+int	cmd_audit(int argc, char **argv);	/* cmd_audit.c */
 
 #endif

@@ -31,6 +31,10 @@ static const struct verb {
 	{ "revoke", cmd_revoke, "revoke a credential (issuer)" },
 	{ "verify", cmd_verify, "check a credential and its proof" },
 	{ "status", cmd_status, "show a node's status" },
+	{ "export", cmd_export, "write a node's log to an export file" },
+	{ "checkpoint", cmd_checkpoint, "get a node's signed checkpoint" },
+	{ "prove", cmd_prove, "check an inclusion or consistency proof" },
+	{ "audit", cmd_audit, "replay a log and check every event of it" },
 	{ "demo", cmd_demo, "run the ledger demonstration" },
 };
 #define VERBS	(sizeof(verbs) / sizeof(verbs[0]))
