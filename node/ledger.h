@@ -178,6 +178,15 @@ CL_NODISCARD cl_err	cl_ledger_credential(struct cl_ledger *l,
 			    const uint8_t id[static CL_ID_LEN], uint64_t now,
 			    struct cl_cred_answer *a);
 
+/*
+ * The same, and its proof encoded as a bundle (bundle.h) into a malloc'd
+ * *out (NULL for an unknown credential), all in one read transaction.
+ */
+CL_NODISCARD cl_err	cl_ledger_credential_bundle(struct cl_ledger *l,
+			    const uint8_t id[static CL_ID_LEN], uint64_t now,
+			    struct cl_cred_answer *a, uint8_t **out,
+			    size_t *len);
+
 /* Encode a's proof as a bundle (bundle.h) into a malloc'd *out. */
 CL_NODISCARD cl_err	cl_ledger_bundle(struct cl_ledger *l,
 			    const struct cl_cred_answer *a, uint8_t **out,

@@ -483,11 +483,11 @@ cl_ledger_issuers(struct cl_ledger *l, const uint8_t *after,
 	return cl_store_end(&t);
 }
 
-cl_err
-cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
-    uint64_t now, struct cl_cred_answer *a)
+/* The answer for credential id, inside the read txn t (its error set). */
+static void
+credential_in(struct cl_txn *tp, const uint8_t *id, uint64_t now,
+    struct cl_cred_answer *a)
 {
-	struct cl_txn		 t;
 	struct cl_iter		 it;
 	struct cl_val		 k, v;
 	struct cl__cred		 c;
@@ -503,16 +503,15 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	memcpy(a->id, id, CL_ID_LEN);
 	a->status = CL_ST_UNKNOWN;
 	a->status_pos = UINT64_MAX;
-	cl_store_begin(&l->st, &t, false);
-	if (!cl_store_get(&t, CL_DB_CRED, id, CL_ID_LEN, &v))
-		return cl_store_end(&t);
+	if (!cl_store_get(tp, CL_DB_CRED, id, CL_ID_LEN, &v))
+		return;
 	if (v.len != CL__CRED_LEN) {
-		t.err = CL_ESTORE;
-		return cl_store_end(&t);
+		tp->err = CL_ESTORE;
+		return;
 	}
 	cl__cred_unpack(&c, v.ptr);
 	proof_add(&p, c.pos);
-	window_of(&t, c.issuer, &a->win, &p, NULL);
+	window_of(tp, c.issuer, &a->win, &p, NULL);
 	if (a->win.from == UINT64_MAX) {
 		/*
 		 * No effective ACCREDIT names the issuer.  Whether a node
@@ -521,19 +520,19 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 		 * such a credential is unknown, as on a node without it.
 		 */
 		a->proof_cnt = 0;
-		return cl_store_end(&t);
+		return;
 	}
 	/*
 	 * Only the issuer's own DEFINE proves anything: one of another
 	 * feed is why the ISSUE is void, and a bundle with it is refused.
 	 */
 	if (c.seq < a->win.fork && c.issue_void == CL_VOID_NONE &&
-	    define_get(&t, c.achievement, &pos))
+	    define_get(tp, c.achievement, &pos))
 		proof_add(&p, pos);
-	cl_store_iter_begin(&t, &it, CL_DB_CREDEV, id, CL_ID_LEN, NULL, 0);
+	cl_store_iter_begin(tp, &it, CL_DB_CREDEV, id, CL_ID_LEN, NULL, 0);
 	while (cl_store_iter_next(&it, &k, &v) && n < CL_CRED_CHANGES_MAX) {
 		if (k.len != CL__CREDEV_KLEN || v.len != CL__CREDEV_LEN) {
-			t.err = CL_ESTORE;
+			tp->err = CL_ESTORE;
 			break;
 		}
 		vp = v.ptr;
@@ -568,8 +567,61 @@ cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
 	a->issue_seq = c.seq;
 	a->issued_at = c.issued_at;
 	a->valid_until = c.valid_until;
-	if (t.err == CL_OK)
-		t.err = p.err;
+	if (tp->err == CL_OK)
+		tp->err = p.err;
+}
+
+cl_err
+cl_ledger_credential(struct cl_ledger *l, const uint8_t id[static CL_ID_LEN],
+    uint64_t now, struct cl_cred_answer *a)
+{
+	struct cl_txn	t;
+
+	cl_store_begin(&l->st, &t, false);
+	credential_in(&t, id, now, a);
+	return cl_store_end(&t);
+}
+
+cl_err
+cl_ledger_credential_bundle(struct cl_ledger *l,
+    const uint8_t id[static CL_ID_LEN], uint64_t now,
+    struct cl_cred_answer *a, uint8_t **out, size_t *len)
+{
+	const uint8_t	*ev[CL_BUNDLE_EVENTS_MAX];
+	size_t		 ev_len[CL_BUNDLE_EVENTS_MAX], cap = 16;
+	struct cl_txn	 t;
+	struct cl_val	 v;
+	uint8_t		 k[8];
+	uint32_t	 i;
+
+	*out = NULL;
+	*len = 0;
+	cl_store_begin(&l->st, &t, false);
+	credential_in(&t, id, now, a);
+	/* the events as LMDB holds them: valid until the txn ends */
+	for (i = 0; i < a->proof_cnt && t.err == CL_OK; i++) {
+		cl_store_be64(k, a->proof[i]);
+		if (!cl_store_get(&t, CL_DB_LOG, k, 8, &v)) {
+			if (t.err == CL_OK)
+				t.err = CL_ESTORE;
+			break;
+		}
+		ev[i] = v.ptr;
+		ev_len[i] = v.len;
+		cap += v.len + 5;
+	}
+	if (t.err == CL_OK && a->proof_cnt > 0) {
+		if ((*out = malloc(cap)) == NULL)
+			t.err = CL_ENOMEM;
+		else
+			t.err = cl_bundle_encode(ev, ev_len, a->proof_cnt, *out,
+			    cap, len);
+	}
+	if (t.err != CL_OK) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
 	return cl_store_end(&t);
 }
 

@@ -20,6 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sodium.h>
 #include <uv.h>
 
@@ -326,6 +329,23 @@ on_signal(uv_signal_t *h, int signum)
 	}
 }
 
+/*
+ * glibc's malloc raises its mmap threshold each time a large block is
+ * freed, so the per-submission arrays (4 KB an event: a decoded event
+ * holds room for the largest DEFINE) would come from the heap and stay
+ * there after a burst.  A fixed threshold keeps them mmap'd, returned
+ * when freed; two arenas in all keep the worker threads' small blocks
+ * from pinning arenas of their own.  Measured in bench/node.md (memory).
+ */
+static void
+tune_malloc(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	(void)mallopt(M_ARENA_MAX, 2);
+#endif
+}
+
 /* Thousands of idle clients need file descriptors: take what we may. */
 static void
 raise_nofile(void)
@@ -447,6 +467,7 @@ cmd_run(int argc, char **argv)
 	setenv("UV_THREADPOOL_SIZE", nthreads, 1);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	tune_malloc();
 
 	if (node_key(cfg.data, false, pk, sk) != 0)
 		return 1;

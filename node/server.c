@@ -18,6 +18,8 @@
 
 /* What the read buffer starts at; it grows to the frame being read. */
 #define IN_START	(64 * 1024)
+/* Answers gathered before they go out in one write (writev). */
+#define PEND_MAX	64
 /* Events one work item checks: small enough to spread over the pool. */
 #define CHUNK_EVENTS	128
 /* How often idle and slow connections are looked for. */
@@ -31,6 +33,11 @@ struct cl__conn {
 	uint8_t			*in;
 	size_t			 in_len, in_cap;
 	size_t			 out_len;	/* bytes queued to write */
+	uint8_t			*pend[PEND_MAX];	/* answers not yet
+							   written: 0
+							   free, then frame */
+	size_t			 pend_len[PEND_MAX];
+	unsigned		 pend_cnt;
 	uint64_t		 last_ms;	/* last whole frame, or accept */
 	uint64_t		 frame_ms;	/* a frame began; 0: none */
 	struct cl__job		*job;		/* the SUBMIT in flight */
@@ -63,11 +70,16 @@ struct chunk {
 	uint32_t		 from, to;
 };
 
-/* One write: the request and its bytes in one allocation. */
+/*
+ * One write of a connection's gathered answers: the request, and the
+ * answers it owns (each freed when the write is done).
+ */
 struct wreq {
 	uv_write_t		 w;
 	struct cl__conn		*c;
 	size_t			 len;
+	unsigned		 n;
+	uint8_t			*bufs[PEND_MAX];
 };
 
 static const char comp[] = "client";
@@ -119,6 +131,8 @@ on_closed(uv_handle_t *h)
 	struct cl__conn		*c = (struct cl__conn *)h;
 	struct cl_server	*s = c->s;
 
+	while (c->pend_cnt > 0)
+		free(c->pend[--c->pend_cnt]);
 	free(c->in);
 	free(c);
 	maybe_stopped(s);
@@ -170,6 +184,8 @@ on_written(uv_write_t *w, int status)
 	struct cl__conn	*c = wr->c;
 
 	c->out_len -= wr->len;
+	while (wr->n > 0)
+		free(wr->bufs[--wr->n]);
 	free(wr);
 	if (c->closing)
 		return;
@@ -186,26 +202,57 @@ on_written(uv_write_t *w, int status)
 		conn_drain(c);
 }
 
-/* Queue a frame built with WREQ_HEAD bytes in front; takes buf. */
-#define WREQ_HEAD	sizeof(struct wreq)
+/* Write every gathered answer of c in one writev. */
+static void
+conn_flush(struct cl__conn *c)
+{
+	struct wreq	*wr;
+	uv_buf_t	 b[PEND_MAX];
+	size_t		 len = 0;
+	unsigned	 i;
 
+	if (c->pend_cnt == 0 || c->closing)
+		return;
+	if ((wr = malloc(sizeof(*wr))) == NULL) {
+		conn_close(c, "out of memory", CL_ENOMEM);
+		return;
+	}
+	for (i = 0; i < c->pend_cnt; i++) {
+		b[i] = uv_buf_init((char *)c->pend[i], (unsigned)c->pend_len[i]);
+		wr->bufs[i] = c->pend[i];
+		len += c->pend_len[i];
+	}
+	wr->c = c;
+	wr->n = c->pend_cnt;
+	wr->len = len;
+	c->pend_cnt = 0;
+	if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, b, wr->n,
+	    on_written) != 0) {
+		c->out_len -= len;
+		while (wr->n > 0)
+			free(wr->bufs[--wr->n]);
+		free(wr);
+		conn_close(c, "write failed", CL_EIO);
+	}
+}
+
+/* Gather an encoded answer (takes buf); conn_drain() writes them. */
 static void
 conn_send(struct cl__conn *c, uint8_t *buf, size_t len)
 {
-	struct wreq	*wr = (struct wreq *)(void *)buf;
-	uv_buf_t	 b = uv_buf_init((char *)buf + WREQ_HEAD,
-	    (unsigned)len);
-	int		 rc;
-
-	wr->c = c;
-	wr->len = len;
-	c->out_len += len;
-	if ((rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &b, 1,
-	    on_written)) != 0) {
-		c->out_len -= len;
+	if (c->closing) {
 		free(buf);
-		conn_close(c, "write failed", CL_EIO);
+		return;
 	}
+	if (c->pend_cnt == PEND_MAX)
+		conn_flush(c);
+	if (c->closing) {
+		free(buf);
+		return;
+	}
+	c->pend[c->pend_cnt] = buf;
+	c->pend_len[c->pend_cnt++] = len;
+	c->out_len += len;
 }
 
 static void
@@ -215,8 +262,8 @@ send_resp(struct cl__conn *c, const struct cl_resp *r)
 	size_t	 len;
 	cl_err	 err;
 
-	if ((err = cl_resp_encode(r, WREQ_HEAD, &buf, &len)) != CL_OK) {
-		if (cl_resp_encode_err(err, "answer too large", WREQ_HEAD,
+	if ((err = cl_resp_encode(r, 0, &buf, &len)) != CL_OK) {
+		if (cl_resp_encode_err(err, "answer too large", 0,
 		    &buf, &len) != CL_OK) {
 			conn_close(c, "out of memory", CL_ENOMEM);
 			return;
@@ -231,7 +278,7 @@ send_err(struct cl__conn *c, cl_err code, const char *msg)
 	uint8_t	*buf;
 	size_t	 len;
 
-	if (cl_resp_encode_err(code, msg, WREQ_HEAD, &buf, &len) != CL_OK) {
+	if (cl_resp_encode_err(code, msg, 0, &buf, &len) != CL_OK) {
 		conn_close(c, "out of memory", CL_ENOMEM);
 		return;
 	}
@@ -246,6 +293,7 @@ fail_conn(struct cl__conn *c, cl_err code, const char *msg)
 		return;
 	c->s->stats.conns_cut++;
 	send_err(c, code, msg);
+	conn_flush(c);
 	if (c->closing)
 		return;
 	c->close_after = true;
@@ -271,9 +319,8 @@ q_credential(struct cl__conn *c, const struct cl_req *q)
 		send_err(c, CL_ENOMEM, NULL);
 		return;
 	}
-	err = cl_ledger_credential(s->ledger, q->key, cl_now_ms(), a);
-	if (err == CL_OK && a->status != CL_ST_UNKNOWN)
-		err = cl_ledger_bundle(s->ledger, a, &bundle, &blen);
+	err = cl_ledger_credential_bundle(s->ledger, q->key, cl_now_ms(), a,
+	    &bundle, &blen);
 	if (err != CL_OK) {
 		free(a);
 		cl_log_err(comp, "credential query err=%s", cl_strerror(err));
@@ -999,7 +1046,7 @@ mark_ready(struct cl__conn *c)
  * output, stops it: answers stay in request order and memory bounded.
  */
 static void
-conn_drain(struct cl__conn *c)
+drain_frames(struct cl__conn *c)
 {
 	struct cl_server	*s = c->s;
 	size_t			 off = 0;
@@ -1051,6 +1098,14 @@ conn_drain(struct cl__conn *c)
 		read_stop(c);
 	else
 		read_start(c);
+}
+
+/* Take what requests may be taken; write their answers in one go. */
+static void
+conn_drain(struct cl__conn *c)
+{
+	drain_frames(c);
+	conn_flush(c);
 }
 
 static void

@@ -1691,3 +1691,35 @@ Test(ledger, the_log_is_a_merkle_tree_of_its_events)
 		}
 	}
 }
+
+/* One transaction or two: the same answer and the same bundle bytes. */
+Test(ledger, credential_and_bundle_in_one_read_are_the_same)
+{
+	static struct forked	 f;
+	struct cl_cred_answer	 a, b;
+	uint8_t			*one, *two, never[CL_ID_LEN];
+	size_t			 one_len, two_len;
+	const uint8_t		*ids[2];
+	int			 i;
+
+	forked_feed(&f);
+	ids[0] = f.a.id;
+	ids[1] = f.b.id;
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(cl_ledger_credential_bundle(&tl.l, ids[i], TL_NOW,
+		    &a, &one, &one_len), CL_OK);
+		cr_assert_eq(cl_ledger_credential(&tl.l, ids[i], TL_NOW, &b),
+		    CL_OK);
+		cr_assert_eq(cl_ledger_bundle(&tl.l, &b, &two, &two_len), CL_OK);
+		cr_assert_eq(a.status, b.status);
+		cr_assert_eq(one_len, two_len);
+		cr_assert_arr_eq(one, two, one_len);
+		free(one);
+		free(two);
+	}
+	memset(never, 0x5e, sizeof(never));
+	cr_assert_eq(cl_ledger_credential_bundle(&tl.l, never, TL_NOW, &a,
+	    &one, &one_len), CL_OK);
+	cr_assert_eq(a.status, CL_ST_UNKNOWN);
+	cr_assert_null(one, "no proof for an unknown credential");
+}
