@@ -28,7 +28,7 @@ if [ "$fuzz_seconds" -gt 0 ]; then
 	CC=clang cmake -S "$top" -B "$top/build-fuzz" \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCL_FUZZ=ON >/dev/null
 	cmake --build "$top/build-fuzz" -j"$jobs" --target fuzz_event \
-		fuzz_bundle fuzz_genesis fuzz_wire mkseeds
+		fuzz_bundle fuzz_genesis fuzz_wire fuzz_gossip mkseeds
 	bash "$top/tests/fuzz/run.sh" "$top/build-fuzz" "$fuzz_seconds"
 fi
 echo "== all tests passed"

@@ -27,6 +27,7 @@ max_len() {
 	fuzz_genesis) echo 70000 ;;
 	fuzz_bundle) echo 300000 ;;
 	fuzz_wire) echo 70000 ;;
+	fuzz_gossip) echo 70000 ;;
 	esac
 }
 
@@ -52,6 +53,20 @@ wire_seeds() {
 	printf '\x06\x92\x1c\xa4busy' >"$1/ans-error"
 }
 
+# Seeds of fuzz_gossip: one peer message of each shape.
+gossip_seeds() {
+	mkdir -p "$1" || exit 2
+	printf '\x93\x01\xae127.0.0.1:7500\x05' >"$1/hello"
+	printf '\x92\x02\xc4\x20%032d' 0 >"$1/state"
+	printf '\x91\x03' >"$1/buckets-req"
+	printf '\x92\x05\xc4\x20%032d' 1 >"$1/heads-req"
+	printf '\x92\x06\x91\x94\xc4\x20%032d\x07\x00\x00' 2 >"$1/heads"
+	printf '\x94\x07\xc4\x20%032d\x01\xcd\x03\xe8' 3 >"$1/pull"
+	printf '\x92\x09\x92\xc4\x02ab\xc4\x01c' >"$1/events"
+	printf '\x92\x0a\x91\x92\xc4\x20%032d\x09' 4 >"$1/announce"
+	printf '\x92\x0b\x91\xae127.0.0.1:7501' >"$1/peers"
+}
+
 # All in a function: bash reads a script as it runs, so editing this file
 # under a running fuzz job must not change what the job does.
 main() {
@@ -68,14 +83,14 @@ main() {
 	build=$(cd "$build" && pwd)
 	here=$(cd "$(dirname "$0")" && pwd)
 	bin=$build/tests/fuzz
-	targets="fuzz_event fuzz_genesis fuzz_bundle fuzz_wire"
+	targets="fuzz_event fuzz_genesis fuzz_bundle fuzz_wire fuzz_gossip"
 
 	for t in mkseeds $targets; do
 		if [ ! -x "$bin/$t" ]; then
 			echo "run.sh: $bin/$t missing; configure with" \
 			    "CC=clang -DCL_FUZZ=ON and build --target" \
 			    "fuzz_event fuzz_bundle fuzz_genesis fuzz_wire" \
-			    "mkseeds" >&2
+			    "fuzz_gossip mkseeds" >&2
 			exit 2
 		fi
 	done
@@ -94,6 +109,7 @@ main() {
 	fi
 
 	wire_seeds "$seeds/wire"
+	gossip_seeds "$seeds/gossip"
 
 	export ASAN_OPTIONS=detect_leaks=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
