@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Turn the verification page's files into a C source of byte arrays (run
-# with cmake -P at build time): -DOUT=web_assets.c -DFILES="path=file;..."
+# with cmake -P at build time): -DOUT=web_assets.c -DFILES="path=file|..."
 # where path is the URL path it is served at.  Content-Type by extension.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 set(table "")
 set(i 0)

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <http_parser.h>
 
 #include "bundle.h"
 #include "genesis.h"
@@ -142,6 +144,9 @@ spawn(struct h_node *n, const char *const *extra)
 	n->gossip_port = 0;
 	if ((p = strstr(line, " gossip=127.0.0.1:")) != NULL)
 		n->gossip_port = atoi(p + 18);
+	n->http_port = 0;
+	if ((p = strstr(line, " http=127.0.0.1:")) != NULL)
+		n->http_port = atoi(p + 16);
 }
 
 void
@@ -464,4 +469,224 @@ h_cred(struct h_conn *c, const struct tl_net *net, const uint8_t *id)
 	}
 	cl_resp_free(&r);
 	return st;
+}
+
+/* HTTP. */
+
+#define HTTP_READ_MS	10000
+
+void
+h_http_connect(struct h_http *c, int port)
+{
+	struct sockaddr_in	sin;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(c->fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)), 0,
+	    "connect to the HTTP port %d: %s", port, strerror(errno));
+}
+
+void
+h_http_close(struct h_http *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	free(c->in);
+	c->in = NULL;
+	c->in_len = c->in_cap = 0;
+}
+
+void
+h_http_send(struct h_http *c, const void *p, size_t len)
+{
+	const uint8_t	*b = p;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = send(c->fd, b, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		cr_assert_gt(n, 0, "send: %s", strerror(errno));
+		b += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+h_http_request(struct h_http *c, const char *method, const char *path,
+    const char *ctype, const void *body, size_t len)
+{
+	char	head[1024];
+	int	n;
+
+	if (body != NULL)
+		n = snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\n"
+		    "Host: 127.0.0.1\r\nContent-Type: %s\r\n"
+		    "Content-Length: %zu\r\n\r\n", method, path,
+		    ctype != NULL ? ctype : "application/octet-stream", len);
+	else
+		n = snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\n"
+		    "Host: 127.0.0.1\r\n\r\n", method, path);
+	cr_assert(n > 0 && (size_t)n < sizeof(head));
+	h_http_send(c, head, (size_t)n);
+	if (body != NULL && len > 0)
+		h_http_send(c, body, len);
+}
+
+struct parse {
+	struct h_http_resp	*r;
+	char			 field[64];
+	bool			 done;
+	enum { F_OTHER, F_CTYPE, F_CONN, F_ALLOW } which;
+};
+
+static int
+hp_field(http_parser *p, const char *at, size_t len)
+{
+	struct parse	*x = p->data;
+
+	snprintf(x->field, sizeof(x->field), "%.*s", (int)len, at);
+	x->which = strcasecmp(x->field, "Content-Type") == 0 ? F_CTYPE :
+	    strcasecmp(x->field, "Connection") == 0 ? F_CONN :
+	    strcasecmp(x->field, "Allow") == 0 ? F_ALLOW : F_OTHER;
+	if (strcasecmp(x->field, "Content-Length") == 0)
+		x->r->has_length = true;
+	return 0;
+}
+
+static int
+hp_value(http_parser *p, const char *at, size_t len)
+{
+	struct parse	*x = p->data;
+	size_t		 i;
+
+	if (x->which == F_CTYPE)
+		snprintf(x->r->ctype, sizeof(x->r->ctype), "%.*s", (int)len,
+		    at);
+	else if (x->which == F_ALLOW)
+		snprintf(x->r->allow, sizeof(x->r->allow), "%.*s", (int)len,
+		    at);
+	else if (x->which == F_CONN) {
+		snprintf(x->r->connection, sizeof(x->r->connection), "%.*s",
+		    (int)len, at);
+		for (i = 0; x->r->connection[i] != '\0'; i++)
+			if (x->r->connection[i] >= 'A' &&
+			    x->r->connection[i] <= 'Z')
+				x->r->connection[i] += 'a' - 'A';
+	}
+	return 0;
+}
+
+static int
+hp_body(http_parser *p, const char *at, size_t len)
+{
+	struct parse	*x = p->data;
+	uint8_t		*b;
+
+	b = realloc(x->r->body, x->r->body_len + len + 1);
+	cr_assert_not_null(b);
+	memcpy(b + x->r->body_len, at, len);
+	x->r->body = b;
+	x->r->body_len += len;
+	b[x->r->body_len] = '\0';
+	return 0;
+}
+
+static int
+hp_done(http_parser *p)
+{
+	struct parse	*x = p->data;
+
+	x->r->status = (int)p->status_code;
+	x->r->keep_alive = http_should_keep_alive(p) != 0;
+	x->done = true;
+	http_parser_pause(p, 1);
+	return 0;
+}
+
+bool
+h_http_recv(struct h_http *c, struct h_http_resp *r)
+{
+	static const http_parser_settings set = {
+		.on_header_field = hp_field,
+		.on_header_value = hp_value,
+		.on_body = hp_body,
+		.on_message_complete = hp_done,
+	};
+	struct parse	x;
+	http_parser	p;
+	struct pollfd	pfd;
+	size_t		n;
+	ssize_t		got;
+	bool		eof = false;
+
+	memset(r, 0, sizeof(*r));
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	http_parser_init(&p, HTTP_RESPONSE);
+	p.data = &x;
+	for (;;) {
+		if (c->in_len > 0 || eof) {
+			n = http_parser_execute(&p, &set, (const char *)c->in,
+			    c->in_len);	/* 0 bytes: the end of stream */
+			memmove(c->in, c->in + n, c->in_len - n);
+			c->in_len -= n;
+			if (x.done) {
+				if (r->body == NULL) {
+					r->body = calloc(1, 1);
+					cr_assert_not_null(r->body);
+				}
+				return true;
+			}
+			cr_assert_eq(HTTP_PARSER_ERRNO(&p), HPE_OK,
+			    "not an HTTP answer: %s",
+			    http_errno_description(HTTP_PARSER_ERRNO(&p)));
+			if (eof) {
+				h_http_resp_free(r);
+				return false;
+			}
+		}
+		if (c->in_cap - c->in_len < 65536) {
+			c->in = realloc(c->in, c->in_cap + 65536);
+			cr_assert_not_null(c->in);
+			c->in_cap += 65536;
+		}
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		cr_assert_gt(poll(&pfd, 1, HTTP_READ_MS), 0, "no HTTP answer "
+		    "in %d ms", HTTP_READ_MS);
+		got = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			eof = true;
+		else
+			c->in_len += (size_t)got;
+	}
+}
+
+void
+h_http_resp_free(struct h_http_resp *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->body_len = 0;
+}
+
+void
+h_http_get(int port, const char *path, struct h_http_resp *r)
+{
+	struct h_http	c;
+
+	h_http_connect(&c, port);
+	h_http_request(&c, "GET", path, NULL, NULL, 0);
+	cr_assert(h_http_recv(&c, r), "GET %s: the node closed without an "
+	    "answer", path);
+	h_http_close(&c);
 }

@@ -22,6 +22,7 @@ struct h_node {
 	pid_t	pid;
 	int	port;
 	int	gossip_port;		/* 0: no gossip= in the ready line */
+	int	http_port;		/* 0: no http= in the ready line */
 	char	node_hex[65];
 	int	exit_status;		/* after h_node_stop / _kill */
 };
@@ -88,5 +89,40 @@ void	h_status(struct h_conn *, struct cl_wire_status *);
 /* A credential's status (and, if b is set, checks its bundle offline). */
 unsigned	h_cred(struct h_conn *, const struct tl_net *,
 		    const uint8_t *id);
+
+/*
+ * HTTP: a connection to a node's HTTP port (run it with --http
+ * 127.0.0.1:0) and answers read with libhttp-parser, one at a time, so
+ * pipelined answers come out in turn.
+ */
+struct h_http {
+	int	 fd;
+	uint8_t	*in;		/* read, not yet parsed */
+	size_t	 in_len, in_cap;
+};
+struct h_http_resp {
+	int	 status;
+	char	 ctype[128];	/* Content-Type */
+	char	 connection[32];	/* Connection, lower case */
+	char	 allow[64];	/* Allow */
+	bool	 has_length;	/* a Content-Length was sent */
+	uint8_t	*body;		/* malloc'd, NUL-terminated */
+	size_t	 body_len;
+	bool	 keep_alive;	/* the connection stays open */
+};
+void	h_http_connect(struct h_http *, int port);
+void	h_http_close(struct h_http *);
+void	h_http_send(struct h_http *, const void *, size_t);
+/* "GET path HTTP/1.1" with Host, and body (may be NULL) and its type. */
+void	h_http_request(struct h_http *, const char *method, const char *path,
+	    const char *ctype, const void *body, size_t len);
+/*
+ * Read one answer (within the read timeout, else asserts); false when the
+ * node closed the connection first.  Release with h_http_resp_free().
+ */
+bool	h_http_recv(struct h_http *, struct h_http_resp *);
+void	h_http_resp_free(struct h_http_resp *);
+/* One request on a new connection, its answer; asserts it came. */
+void	h_http_get(int port, const char *path, struct h_http_resp *);
 
 #endif
