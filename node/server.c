@@ -20,6 +20,16 @@
 #define IN_START	(64 * 1024)
 /* Answers gathered before they go out in one write (writev). */
 #define PEND_MAX	64
+/* SUBMITs one connection may have in flight; a query waits for them. */
+#define SUBMIT_DEPTH	4
+/* Events in flight node-wide (decoded, 4 KB each) before reading waits. */
+#define INFLIGHT_EVENTS	40000
+/*
+ * A verified submission waits this long at most for the ones being
+ * checked behind it, so that they share its commit: fewer, larger write
+ * transactions write fewer index pages an event.
+ */
+#define COMMIT_WAIT_MS	5
 /* Events one work item checks: small enough to spread over the pool. */
 #define CHUNK_EVENTS	128
 /* How often idle and slow connections are looked for. */
@@ -40,7 +50,8 @@ struct cl__conn {
 	unsigned		 pend_cnt;
 	uint64_t		 last_ms;	/* last whole frame, or accept */
 	uint64_t		 frame_ms;	/* a frame began; 0: none */
-	struct cl__job		*job;		/* the SUBMIT in flight */
+	unsigned		 jobs;		/* SUBMITs in flight */
+	bool			 waiting;	/* for room in flight */
 	bool			 reading;
 	bool			 queued;	/* on s->ready */
 	bool			 closing;
@@ -59,6 +70,7 @@ struct cl__job {
 	struct cl_result	*res;
 	uint32_t		 chunks_left;
 	bool			 verified;
+	uint64_t		 verified_ms;
 	cl_submit_cb		 cb;		/* not from a connection */
 	void			*cb_arg;
 	const void		*origin;
@@ -123,6 +135,7 @@ mono_ms(struct cl_server *s)
 
 static void	conn_close(struct cl__conn *, const char *why, cl_err);
 static void	conn_drain(struct cl__conn *);
+static void	mark_ready(struct cl__conn *);
 static void	maybe_stopped(struct cl_server *);
 
 static void
@@ -156,9 +169,14 @@ conn_close(struct cl__conn *c, const char *why, cl_err err)
 		cl_log_debug(comp, "peer=%s conn=%u closed: %s", c->peer,
 		    c->id, why);
 	}
-	if (c->job != NULL)
-		c->job->c = NULL;	/* it commits; nobody to answer */
-	c->job = NULL;
+	if (c->jobs > 0) {
+		struct cl__job *j;
+
+		for (j = s->jobs; j != NULL; j = j->next)
+			if (j->c == c)
+				j->c = NULL;	/* it commits; nobody to answer */
+	}
+	c->jobs = 0;
 	if (c->queued) {
 		for (pp = &s->ready; *pp != NULL; pp = &(*pp)->ready_next)
 			if (*pp == c) {
@@ -695,8 +713,10 @@ verify_done(uv_work_t *w, int status)
 
 	(void)status;	/* never cancelled: stop waits for the pool */
 	free(ch);
-	if (--j->chunks_left == 0)
+	if (--j->chunks_left == 0) {
 		j->verified = true;	/* the check handle commits it */
+		j->verified_ms = uv_now(j->s->loop);
+	}
 }
 
 static void
@@ -709,7 +729,7 @@ answer_job(struct cl__job *j, cl_err err)
 
 	if (c == NULL)
 		return;
-	c->job = NULL;
+	c->jobs--;
 	if (err != CL_OK) {
 		send_err(c, err, "the batch was not stored");
 	} else if ((wr = calloc(j->req.ev_cnt, sizeof(*wr))) == NULL) {
@@ -817,6 +837,16 @@ commit_ready(struct cl_server *s)
 	}
 	cl_log_debug("ledger", "committed %zu events of %zu submissions in "
 	    "%.1f ms", events, n, (double)(uv_hrtime() - t0) / 1e6);
+	/* room in flight again: the connections that waited for it go on */
+	if (s->queued_events < INFLIGHT_EVENTS) {
+		struct cl__conn *c;
+
+		for (c = s->conns; c != NULL; c = c->next)
+			if (c->waiting && !c->closing) {
+				c->waiting = false;
+				mark_ready(c);
+			}
+	}
 	if (s->fatal != CL_OK)
 		cl_server_stop(s, NULL);
 }
@@ -860,8 +890,10 @@ job_start(struct cl_server *s, struct cl__job *j)
 			free(ch);
 		}
 	}
-	if (j->chunks_left == 0)
+	if (j->chunks_left == 0) {
 		j->verified = true;
+		j->verified_ms = uv_now(s->loop);
+	}
 	return CL_OK;
 }
 
@@ -890,7 +922,7 @@ start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
 		send_err(c, err, NULL);
 		return;
 	}
-	c->job = j;	/* this connection's next request waits for it */
+	c->jobs++;	/* its next query waits for every one */
 }
 
 cl_err
@@ -1054,7 +1086,9 @@ drain_frames(struct cl__conn *c)
 	int			 frames = 0;
 	cl_err			 err;
 
-	while (!c->closing && !c->close_after && c->job == NULL &&
+	bool			 blocked = false, submit;
+
+	while (!c->closing && !c->close_after &&
 	    c->out_len < s->cfg->out_max && frames < CL_FRAMES_PER_READ) {
 		err = cl_wire_frame(c->in + off, c->in_len - off,
 		    (uint32_t)s->cfg->max_frame, &plen);
@@ -1073,6 +1107,22 @@ drain_frames(struct cl__conn *c)
 			break;
 		}
 		c->frame_ms = 0;
+		/*
+		 * SUBMITs pipeline (their answers keep their order: the
+		 * commit queue is one FIFO); anything else waits for them.
+		 */
+		submit = plen >= 2 && c->in[off + CL_WIRE_HDR_LEN] == 0x93 &&
+		    c->in[off + CL_WIRE_HDR_LEN + 1] == CL_OP_SUBMIT;
+		if ((c->jobs > 0 && !submit) ||
+		    (submit && c->jobs >= SUBMIT_DEPTH)) {
+			blocked = true;
+			break;
+		}
+		if (submit && s->queued_events >= INFLIGHT_EVENTS) {
+			c->waiting = true;	/* commit_ready wakes it */
+			blocked = true;
+			break;
+		}
 		c->last_ms = mono_ms(s);
 		handle(c, c->in + off + CL_WIRE_HDR_LEN, plen);
 		off += CL_WIRE_HDR_LEN + plen;
@@ -1090,11 +1140,10 @@ drain_frames(struct cl__conn *c)
 		c->in = NULL;
 		c->in_cap = 0;
 	}
-	if (frames == CL_FRAMES_PER_READ && c->job == NULL &&
+	if (frames == CL_FRAMES_PER_READ && !blocked &&
 	    c->out_len < s->cfg->out_max)
 		mark_ready(c);		/* more may be waiting */
-	if (c->job != NULL || c->out_len >= s->cfg->out_max ||
-	    c->close_after)
+	if (blocked || c->out_len >= s->cfg->out_max || c->close_after)
 		read_stop(c);
 	else
 		read_start(c);
@@ -1207,6 +1256,37 @@ on_kick(uv_idle_t *h)
 	(void)h;	/* on_check does the work, after this poll */
 }
 
+static void
+on_commit_timer(uv_timer_t *t)
+{
+	(void)t;	/* on_check, after this turn's poll, commits */
+}
+
+/*
+ * Is the verified head of the queue to be committed now?  Yes when
+ * nothing is being checked behind it, when it is a full batch, or when
+ * it has waited COMMIT_WAIT_MS; else a timer wakes the loop then.
+ */
+static bool
+commit_due(struct cl_server *s)
+{
+	struct cl__job	*j;
+	uint64_t	 events = 0, waited;
+
+	if (s->jobs == NULL || !s->jobs->verified)
+		return false;
+	for (j = s->jobs; j != NULL && j->verified; j = j->next)
+		events += j->req.ev_cnt;
+	if (j == NULL || events >= s->cfg->batch_max || s->stopping)
+		return true;
+	waited = uv_now(s->loop) - s->jobs->verified_ms;
+	if (waited >= COMMIT_WAIT_MS)
+		return true;
+	uv_timer_start(&s->commit_timer, on_commit_timer,
+	    COMMIT_WAIT_MS - waited, 0);
+	return false;
+}
+
 /* Once per loop iteration: commit what is verified, go on with input. */
 static void
 on_check(uv_check_t *h)
@@ -1214,7 +1294,7 @@ on_check(uv_check_t *h)
 	struct cl_server	*s = h->data;
 	struct cl__conn		*c;
 
-	if (s->jobs != NULL && s->jobs->verified)
+	if (commit_due(s))
 		commit_ready(s);
 	while ((c = s->ready) != NULL) {
 		s->ready = c->ready_next;
@@ -1224,7 +1304,7 @@ on_check(uv_check_t *h)
 			break;	/* it put itself back: next iteration */
 	}
 	/* work left: an idle handle keeps the next poll from blocking */
-	if (s->ready != NULL || (s->jobs != NULL && s->jobs->verified))
+	if (s->ready != NULL || commit_due(s))
 		uv_idle_start(&s->kick, on_kick);
 	else
 		uv_idle_stop(&s->kick);
@@ -1245,10 +1325,10 @@ on_sweep(uv_timer_t *t)
 		if (c->frame_ms != 0 && now - c->frame_ms > s->cfg->frame_ms)
 			conn_close(c, "a frame did not end in time",
 			    CL_ETRUNCATED);
-		else if (c->job == NULL && c->out_len == 0 &&
+		else if (c->jobs == 0 && c->out_len == 0 &&
 		    now - c->last_ms > s->cfg->idle_ms)
 			conn_close(c, "idle", CL_OK);
-		else if (c->job == NULL && (c->close_after ||
+		else if (c->jobs == 0 && (c->close_after ||
 		    c->out_len >= s->cfg->out_max) &&
 		    now - c->last_ms > s->cfg->frame_ms)
 			conn_close(c, "its answers are not being read",
@@ -1310,6 +1390,7 @@ cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
 	s->check.data = s;
 	uv_check_start(&s->check, on_check);
 	uv_idle_init(loop, &s->kick);
+	uv_timer_init(loop, &s->commit_timer);
 	uv_timer_init(loop, &s->ckpt_timer);
 	s->ckpt_timer.data = s;
 	if (cl_ledger_checkpoint_last(ledger, &s->ckpt_size) != CL_OK)
@@ -1337,6 +1418,7 @@ maybe_stopped(struct cl_server *s)
 	uv_close((uv_handle_t *)&s->check, on_handle_closed);
 	uv_close((uv_handle_t *)&s->kick, on_handle_closed);
 	uv_close((uv_handle_t *)&s->ckpt_timer, on_handle_closed);
+	uv_close((uv_handle_t *)&s->commit_timer, on_handle_closed);
 	sodium_memzero(s->node_sk, sizeof(s->node_sk));
 	cl_log_info("node", "stopped: %llu events submitted, %llu stored, "
 	    "%llu commits", (unsigned long long)s->stats.submitted,
@@ -1368,7 +1450,7 @@ cl_server_stop(struct cl_server *s, void (*stopped)(struct cl_server *))
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		read_stop(c);
-		if (c->job == NULL && c->out_len == 0)
+		if (c->jobs == 0 && c->out_len == 0)
 			conn_close(c, "node stopping", CL_OK);
 		else
 			c->close_after = true;

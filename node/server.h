@@ -73,6 +73,7 @@ struct cl_server {
 	uv_timer_t		 sweep;
 	uv_check_t		 check;
 	uv_idle_t		 kick;		/* work left: do not block */
+	uv_timer_t		 commit_timer;	/* a batch waits for more */
 	struct cl__conn		*conns;		/* all open connections */
 	size_t			 conn_cnt;
 	struct cl__conn		*ready;		/* input left to process */
