@@ -858,8 +858,9 @@ on_connection(uv_stream_t *srv, int status)
 	if ((l = link_new(g, "?", "?")) == NULL)
 		return;
 	cl_link_init_accepted(l, g->loop);
+	l->ops = &ops;		/* the close path tells ops->down */
+	l->lim = &g->lim;
 	if (uv_accept(srv, (uv_stream_t *)&l->tcp) != 0) {
-		lp(l)->g = g;
 		cl_link_close(l, CL_EIO, "accept failed");
 		return;
 	}
@@ -872,8 +873,6 @@ on_connection(uv_stream_t *srv, int status)
 		snprintf(l->addr, sizeof(l->addr), "%s", addr);
 		snprintf(lp(l)->host, sizeof(lp(l)->host), "%s", host);
 	}
-	l->ops = &ops;
-	l->lim = &g->lim;
 	if (g->stopping || g->link_cnt > g->cfg->max_links ||
 	    banned(g, host)) {
 		g->stats.links_refused++;
@@ -1062,6 +1061,7 @@ cl_gossip_stop(struct cl_gossip *g)
 		uv_close((uv_handle_t *)&g->listener, NULL);
 	for (l = g->links; l != NULL; l = next) {
 		next = l->next;
+		lp(l)->peer = NULL;	/* the peers go now, the links later */
 		cl_link_close(l, CL_OK, "node stopping");
 	}
 	for (p = g->peers; p != NULL; p = pn) {
