@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages credledger builds and tests with, when any is
 # missing.  Idempotent: with everything present it installs nothing.
+# `deps.sh build`: only what building the binaries and the package takes
+# (deploy/package.sh, the container image), not the fuzzing and memory
+# checking tools.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libuv1-dev libsodium-dev liblmdb-dev libmsgpack-dev libcriterion-dev
-      libjansson-dev libinih-dev libhttp-parser-dev
-      clang libclang-rt-14-dev valgrind)
+      libjansson-dev libinih-dev libhttp-parser-dev)
+[ "${1:-}" = build ] || pkgs+=(clang libclang-rt-14-dev valgrind)
 
 missing=()
 for p in "${pkgs[@]}"; do
