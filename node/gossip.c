@@ -1012,7 +1012,8 @@ cl_gossip_start(struct cl_gossip *g, uv_loop_t *loop, struct cl_server *srv,
 	g->lim.out_max = cfg->out_max;
 	uv_timer_init(loop, &g->tick);
 	g->tick.data = g;
-	if ((g->buckets = calloc(CL_LEDGER_BUCKETS, 32)) == NULL)
+	if ((g->buckets = calloc(CL_LEDGER_BUCKETS, 32)) == NULL ||
+	    (g->bans = calloc(BANS_MAX, sizeof(*g->bans))) == NULL)
 		return CL_ENOMEM;
 	if (cfg->gossip[0] != '\0') {
 		if (parse_addr_port(cfg->gossip, &sa, host, sizeof(host),
