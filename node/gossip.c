@@ -772,6 +772,15 @@ on_down(struct cl_link *l, cl_err err, const char *why)
 	size_t		 i;
 	char		 kh[17];
 
+	if (l->violation && !p->misbehaved) {
+		/* a frame no node sends: as misbehaved(), from the link */
+		cl_hex_encode(kh, l->peer_pk, 8);
+		cl_log_warn(comp, "peer=%s addr=%s cut off and held off for %d "
+		    "s: %s err=%s", kh, l->addr, BAN_MS / 1000, why,
+		    cl_strerror(err));
+		p->misbehaved = true;
+		ban(g, p->host);
+	}
 	for (pp = &g->links; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == l) {
 			*pp = l->next;

@@ -215,6 +215,17 @@ on_timer(uv_timer_t *t)
 		cl_link_close(l, CL_OK, "idle");
 }
 
+/*
+ * The peer, whose key the handshake proved, sent what no node of the
+ * network sends: say so (ops->down holds it off), and close.
+ */
+static void
+violation(struct cl_link *l, cl_err err, const char *why)
+{
+	l->violation = true;
+	cl_link_close(l, err, why);
+}
+
 static uint32_t
 load_be32(const uint8_t *p)
 {
@@ -248,7 +259,7 @@ take_handshake(struct cl_link *l, const uint8_t *p, size_t n)
 			return 0;
 		if (crypto_secretstream_xchacha20poly1305_init_pull(&l->rx, p,
 		    l->hs.rx) != 0) {
-			cl_link_close(l, CL_EPROTO, "bad stream header");
+			violation(l, CL_EPROTO, "bad stream header");
 			return -1;
 		}
 		l->rx_ready = true;
@@ -313,7 +324,7 @@ take_frame(struct cl_link *l, const uint8_t *p, size_t n)
 		return 0;
 	clen = load_be32(p);
 	if (clen < SS_ABYTES || clen - SS_ABYTES > l->lim->frame_max) {
-		cl_link_close(l, CL_ETOOBIG, "frame length out of bounds");
+		violation(l, CL_ETOOBIG, "frame length out of bounds");
 		return -1;
 	}
 	if (n - 4 < clen)
@@ -325,7 +336,7 @@ take_frame(struct cl_link *l, const uint8_t *p, size_t n)
 	if (crypto_secretstream_xchacha20poly1305_pull(&l->rx, m, &mlen, &tag,
 	    p + 4, clen, NULL, 0) != 0 || tag != 0) {
 		free(m);
-		cl_link_close(l, CL_EPROTO, "a frame that does not decrypt");
+		violation(l, CL_EPROTO, "a frame that does not decrypt");
 		return -1;
 	}
 	l->ops->msg(l, m, (size_t)mlen);

@@ -72,6 +72,8 @@ struct cl_link {
 	uint64_t		 bytes_in, bytes_out;
 	cl_err			 close_err;	/* why it closed */
 	const char		*close_why;
+	bool			 violation;	/* closed because the proven
+						   peer broke the framing */
 	struct cl_link		*next;		/* the gossip's list */
 };
 
