@@ -409,12 +409,18 @@ send_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *in)
 	size_t		 len[CL_G_EVENTS_MAX];
 	struct cl_gm	 m;
 	uint32_t	 n = 0, i;
+	uint64_t	 bytes_max;
 	cl_err		 err;
 
+	/*
+	 * An answer fits in a frame, and in the link's output budget with
+	 * room for a few more: one over the budget would cut the puller.
+	 */
+	bytes_max = l->lim->frame_max / 2 < l->lim->out_max / 4 ?
+	    l->lim->frame_max / 2 : l->lim->out_max / 4;
 	if (in->type == CL_G_PULL)
 		err = cl_ledger_feed_events(g->ledger, in->author, in->from,
-		    (uint32_t)in->count, (size_t)l->lim->frame_max / 2, ev,
-		    len, &n);
+		    (uint32_t)in->count, (size_t)bytes_max, ev, len, &n);
 	else
 		err = cl_ledger_fork_events(g->ledger, in->author,
 		    CL_G_EVENTS_MAX, ev, len, &n);
