@@ -71,17 +71,16 @@ declare -A shell_pid shell_fd
 cleanup() {
 	local r f pid
 	for r in "${!shell_pid[@]}"; do
-		for f in "$tmp/$r"/node.pid; do
-			[ -e "$f" ] || continue
-			pid=$(cat "$f")
-			tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
-				grep -q "credledger-node run" || continue
-			kill -TERM "$pid" 2>/dev/null || true
-			for _ in $(seq 100); do
-				[ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' \
-				    "/proc/$pid/status" 2>/dev/null || break
-				sleep 0.1
-			done
+		f=$tmp/$r/node.pid
+		[ -e "$f" ] || continue
+		pid=$(cat "$f")
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+			grep -q "credledger-node run" || continue
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 100); do
+			[ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' \
+			    "/proc/$pid/status" 2>/dev/null || break
+			sleep 0.1
 		done
 	done
 	for r in "${!shell_pid[@]}"; do
@@ -170,7 +169,7 @@ for meta in "$tmp/steps"/*.meta; do
 		ok "handed over: $src to $dst"
 		continue;;
 	esac
-	roles=() name= run= isvalues=
+	roles=() name='' run='' isvalues=''
 	for w in $m; do
 		case $w in
 		name=*) name=${w#name=};;
