@@ -347,8 +347,11 @@ send_state(struct cl_gossip *g, struct cl_link *l)
 	send_msg(l, CL_PRIO_CONTROL, &m);
 }
 
-/* Our side of a head comparison: pull what the peer has and we lack. */
-static void
+/*
+ * Our side of a head comparison: pull what the peer has and we lack.
+ * Returns whether the heads differ by seq or fork state.
+ */
+static bool
 compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
 {
 	struct cl_head	mine;
@@ -357,7 +360,7 @@ compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
 
 	err = cl_ledger_head(g->ledger, h->author, &mine);
 	if (err != CL_OK && err != CL_ENOTFOUND)
-		return;
+		return true;		/* nothing to learn from it now */
 	if (err == CL_ENOTFOUND)
 		memset(&mine, 0, sizeof(mine));
 	if (h->fork_seq != 0 && (mine.fork_seq != h->fork_seq ||
@@ -369,6 +372,37 @@ compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
 	}
 	if (mine.fork_seq == 0 && h->seq > mine.seq)
 		pull(g, l, h->author, mine.seq + 1, h->seq);
+	return h->seq != mine.seq || h->fork_seq != mine.fork_seq ||
+	    h->fork_held != mine.fork_held;
+}
+
+/*
+ * The heads of the buckets whose digests differ.  A bucket in which no
+ * head differs by seq or fork state holds a feed with another head at
+ * the same seq: an equivocation of equal length on both sides, which no
+ * seq shows (HEADS carries no head ids).  Pull the peer's head of each
+ * such feed: the one that differs from ours is a fork proof.
+ */
+static void
+on_heads(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
+{
+	uint8_t			 seen[CL_G_BUCKETS_N / 8];
+	const struct cl_ghead	*h;
+	uint32_t		 i;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < m->heads_cnt && l->state == CL_LINK_UP; i++) {
+		h = &m->heads[i];
+		if (compare_head(g, l, h))
+			seen[h->author[0] / 8] |= (uint8_t)(1u <<
+			    (h->author[0] % 8));
+	}
+	for (i = 0; i < m->heads_cnt && l->state == CL_LINK_UP; i++) {
+		h = &m->heads[i];
+		if ((seen[h->author[0] / 8] & (1u << (h->author[0] % 8))) ==
+		    0 && h->seq > 0 && h->fork_seq == 0)
+			pull(g, l, h->author, h->seq, h->seq);
+	}
 }
 
 static void
@@ -671,8 +705,7 @@ on_msg(struct cl_link *l, const uint8_t *buf, size_t len)
 		on_heads_req(g, l, m);
 		break;
 	case CL_G_HEADS:
-		for (i = 0; i < m->heads_cnt && l->state == CL_LINK_UP; i++)
-			compare_head(g, l, &m->heads[i]);
+		on_heads(g, l, m);
 		break;
 	case CL_G_PULL:
 	case CL_G_FORK_PULL:
