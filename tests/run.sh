@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The README's second command: the whole test suite.  Unit and property
-# tests in a normal build and again under AddressSanitizer + UBSan, then
+# tests in a normal build and again under AddressSanitizer + UBSan, the
+# browser test of the verification page (CL_BROWSER=0 skips it), then
 # each libFuzzer target for CL_FUZZ_SECONDS (default 60).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,12 @@ cmake -S "$top" -B "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug \
 cmake --build "$top/build-asan" -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir "$top/build-asan" --output-on-failure -j"$jobs"
+
+# The verification page in Debian's chromium against a real node
+# (tests/browser/; CL_BROWSER=0 skips it).  Screenshots in
+# build/browser-artifacts/.
+echo "== browser test (headless chromium)"
+bash "$top/tests/browser/run.sh" "$top/build"
 
 if [ "$fuzz_seconds" -gt 0 ]; then
 	echo "== fuzz (${fuzz_seconds}s per target)"
