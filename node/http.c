@@ -1960,6 +1960,11 @@ conn_drain(struct cl__http_conn *c)
 		memmove(c->in, c->in + off, c->in_len - off);
 		c->in_len -= off;
 	}
+	if (c->in_len == 0) {
+		/* idle connections hold no buffer */
+		free(c->in);
+		c->in = NULL;
+	}
 	if (c->submitting || c->close_after ||
 	    c->out_len >= CL_HTTP_OUT_MAX || c->in_len == CL_HTTP_IN_LEN)
 		read_stop(c);

@@ -42,6 +42,9 @@ setup(void)
 static void
 teardown(void)
 {
+	/* a clean exit: under the sanitizers, also no leak */
+	if (n.pid > 0 && h_node_alive(&n))
+		cr_expect_eq(h_node_stop(&n), 0, "the node's exit status");
 	h_node_free(&n);
 }
 
@@ -385,7 +388,7 @@ Test(http, bad_submissions_are_refused_with_the_reason)
 	const struct tl_ev	*one[1] = { &bad };
 	uint8_t			*p;
 	size_t			 len;
-	json_t			*o;
+	json_t			*o, *res;
 
 	h_http_connect(&c, n.http_port);
 	h_http_request(&c, "POST", "/v1/events", "application/json", "[]", 2);
@@ -407,9 +410,10 @@ Test(http, bad_submissions_are_refused_with_the_reason)
 	free(p);
 	cr_assert(h_http_recv(&c, &r));
 	o = expect(&r, 200);
-	o = json_array_get(json_object_get(o, "results"), 0);
-	cr_assert_str_eq(str_of(o, "result"), "rejected");
-	cr_assert_str_eq(str_of(o, "error"), "BADSIG");
+	res = json_array_get(json_object_get(o, "results"), 0);
+	cr_assert_str_eq(str_of(res, "result"), "rejected");
+	cr_assert_str_eq(str_of(res, "error"), "BADSIG");
+	json_decref(o);
 	h_http_resp_free(&r);
 	h_http_close(&c);
 }
