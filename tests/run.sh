@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The README's second command: the whole test suite.  Unit and property
-# tests in a normal build and again under AddressSanitizer + UBSan, the
-# browser test of the verification page (CL_BROWSER=0 skips it), then
-# each libFuzzer target for CL_FUZZ_SECONDS (default 60).
+# tests in a normal build, the partition test in network namespaces, the
+# tests again under AddressSanitizer + UBSan, the browser test of the
+# verification page (CL_BROWSER=0 skips it), then each libFuzzer target
+# for CL_FUZZ_SECONDS (default 60).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -16,6 +17,11 @@ echo "== build and test (RelWithDebInfo)"
 cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$top/build" -j"$jobs"
 ctest --test-dir "$top/build" --output-on-failure -j"$jobs"
+
+# Five nodes in network namespaces, split 2|3 and healed (root: skipped,
+# saying so, where namespaces cannot be made).
+echo "== partition test (network namespaces)"
+bash "$top/tests/netns/partition.sh" "$top/build"
 
 echo "== build and test (AddressSanitizer + UBSan)"
 cmake -S "$top" -B "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug \
