@@ -348,6 +348,22 @@ send_state(struct cl_gossip *g, struct cl_link *l)
 }
 
 /*
+ * Would we take author's events?  Not before an ACCREDIT names it: its
+ * events would be dropped as of an unknown author and, pulled again
+ * first every round, keep the pulls from the authority's feed that
+ * accredits it (more feeds than LINK_PULLS_MAX would never catch up).
+ * A feed we hold events of is known.
+ */
+static bool
+takes(struct cl_gossip *g, const uint8_t *author, const struct cl_head *mine)
+{
+	bool	known = false;
+
+	return mine->seq > 0 || (cl_ledger_author_known(g->ledger, author,
+	    &known) == CL_OK && known);
+}
+
+/*
  * Our side of a head comparison: pull what the peer has and we lack.
  * Returns whether the heads differ by seq or fork state.
  */
@@ -370,7 +386,8 @@ compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
 		memcpy(m.author, h->author, 32);
 		send_msg(l, CL_PRIO_CONTROL, &m);
 	}
-	if (mine.fork_seq == 0 && h->seq > mine.seq)
+	if (mine.fork_seq == 0 && h->seq > mine.seq &&
+	    takes(g, h->author, &mine))
 		pull(g, l, h->author, mine.seq + 1, h->seq);
 	return h->seq != mine.seq || h->fork_seq != mine.fork_seq ||
 	    h->fork_held != mine.fork_held;
@@ -457,7 +474,7 @@ send_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *in)
 		    (uint32_t)in->count, (size_t)bytes_max, ev, len, &n);
 	else
 		err = cl_ledger_fork_events(g->ledger, in->author,
-		    CL_G_EVENTS_MAX, ev, len, &n);
+		    CL_G_EVENTS_MAX, (size_t)bytes_max, ev, len, &n);
 	if (err == CL_OK) {
 		/* an empty answer tells the puller there is nothing more */
 		memset(&m, 0, sizeof(m));
@@ -614,7 +631,8 @@ on_announce(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 			memset(&h, 0, sizeof(h));
 		else if (err != CL_OK)
 			continue;
-		if (h.fork_seq == 0 && m->ann[i].seq > h.seq)
+		if (h.fork_seq == 0 && m->ann[i].seq > h.seq &&
+		    takes(g, m->ann[i].author, &h))
 			pull(g, l, m->ann[i].author, h.seq + 1,
 			    m->ann[i].seq);
 	}

@@ -180,17 +180,7 @@ log_append(struct batch *b, const struct cl_event *ev)
 static bool
 is_accredited(struct batch *b, const uint8_t *author)
 {
-	struct cl_iter	it;
-	struct cl_val	k, v;
-	bool		found = false;
-
-	cl_store_iter_begin(&b->t, &it, CL_DB_ACCRED, author, CL_PK_LEN,
-	    NULL, 0);
-	while (!found && cl_store_iter_next(&it, &k, &v))
-		found = v.len == CL__ACCRED_LEN &&
-		    ((const uint8_t *)v.ptr)[0] == CL__ACCRED_GRANT;
-	cl_store_iter_end(&it);
-	return found;
+	return cl__accredited(&b->t, author);
 }
 
 static void

@@ -297,6 +297,15 @@ struct cl_sync_head {
 	uint64_t	fork_seq;	/* 0: not forked */
 	uint64_t	fork_held;
 };
+/*
+ * Would author's events be taken now, or dropped as CL_ACC_UNKNOWN_AUTHOR?
+ * *known: author is an authority of the genesis, or an ACCREDIT held
+ * names it.  Gossip pulls a feed only then.  Errors: CL_ESTORE.
+ */
+CL_NODISCARD cl_err	cl_ledger_author_known(struct cl_ledger *l,
+			    const uint8_t author[static CL_PK_LEN],
+			    bool *known);
+
 /* Heads of the counted feeds in the buckets of bitmap (bit b of byte
  * b / 8), in author order, at most max; *more when there are more. */
 CL_NODISCARD cl_err	cl_ledger_heads_in(struct cl_ledger *l,
@@ -313,10 +322,14 @@ CL_NODISCARD cl_err	cl_ledger_feed_events(struct cl_ledger *l,
 			    uint32_t max, size_t bytes_max, uint8_t **ev,
 			    size_t *ev_len, uint32_t *cnt);
 
-/* A forked feed's events at or past its fork point, off the chain first. */
+/*
+ * A forked feed's events at or past its fork point, off the chain first,
+ * at most max and about bytes_max bytes.
+ */
 CL_NODISCARD cl_err	cl_ledger_fork_events(struct cl_ledger *l,
 			    const uint8_t author[static 32], uint32_t max,
-			    uint8_t **ev, size_t *ev_len, uint32_t *cnt);
+			    size_t bytes_max, uint8_t **ev, size_t *ev_len,
+			    uint32_t *cnt);
 
 /* Counts of what the ledger holds. */
 struct cl_counts {

@@ -13,6 +13,21 @@
 
 static const char state_tag[] = "credledger/state/v1";
 
+bool
+cl__accredited(struct cl_txn *t, const uint8_t *author)
+{
+	struct cl_iter	it;
+	struct cl_val	k, v;
+	bool		found = false;
+
+	cl_store_iter_begin(t, &it, CL_DB_ACCRED, author, CL_PK_LEN, NULL, 0);
+	while (!found && cl_store_iter_next(&it, &k, &v))
+		found = v.len == CL__ACCRED_LEN &&
+		    ((const uint8_t *)v.ptr)[0] == CL__ACCRED_GRANT;
+	cl_store_iter_end(&it);
+	return found;
+}
+
 void
 cl__head_read(struct cl_txn *t, const uint8_t *author, struct cl_head *h)
 {

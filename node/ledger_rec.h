@@ -132,6 +132,12 @@ bool	cl__feed_record(struct cl_ledger *l, struct cl_txn *t,
 cl_err	cl__merkle_get(void *arg, unsigned level, uint64_t index,
 	    uint8_t *out);
 
+/*
+ * Is author named by any ACCREDIT held?  What acceptance asks of an
+ * issuer's event (its effect is decided at query time).
+ */
+bool	cl__accredited(struct cl_txn *t, const uint8_t *author);
+
 /* Read a head record; *h is zeroed when the author has no feed. */
 void	cl__head_read(struct cl_txn *t, const uint8_t *author,
 	    struct cl_head *h);

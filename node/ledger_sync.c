@@ -40,6 +40,19 @@ cl_ledger_buckets(struct cl_ledger *l, uint8_t (*out)[CL_ID_LEN])
 }
 
 cl_err
+cl_ledger_author_known(struct cl_ledger *l,
+    const uint8_t author[static CL_PK_LEN], bool *known)
+{
+	struct cl_txn	t;
+
+	if ((*known = cl_genesis_find(&l->genesis, author) >= 0))
+		return CL_OK;
+	cl_store_begin(&l->st, &t, false);
+	*known = cl__accredited(&t, author);
+	return cl_store_end(&t);
+}
+
+cl_err
 cl_ledger_heads_in(struct cl_ledger *l, const uint8_t bitmap[static 32],
     struct cl_sync_head *out, uint32_t max, uint32_t *cnt, bool *more)
 {
@@ -134,8 +147,10 @@ cl_ledger_feed_events(struct cl_ledger *l, const uint8_t author[static 32],
 
 cl_err
 cl_ledger_fork_events(struct cl_ledger *l, const uint8_t author[static 32],
-    uint32_t max, uint8_t **ev, size_t *ev_len, uint32_t *cnt)
+    uint32_t max, size_t bytes_max, uint8_t **ev, size_t *ev_len,
+    uint32_t *cnt)
 {
+	size_t		 total = 0;
 	struct cl_txn	 t;
 	struct cl_iter	 it;
 	struct cl_val	 k, v;
@@ -154,7 +169,8 @@ cl_ledger_fork_events(struct cl_ledger *l, const uint8_t author[static 32],
 	for (pass = 0; pass < 2 && t.err == CL_OK; pass++) {
 		cl_store_iter_begin(&t, &it, pass == 0 ? CL_DB_FORK :
 		    CL_DB_FEED, author, CL_PK_LEN, start, sizeof(start));
-		while (*cnt < max && cl_store_iter_next(&it, &k, &v)) {
+		while (*cnt < max && total < bytes_max &&
+		    cl_store_iter_next(&it, &k, &v)) {
 			const uint8_t *pp = v.ptr;
 
 			if (pass == 0 ? v.len != 8 : v.len != CL__FEED_LEN) {
@@ -164,7 +180,7 @@ cl_ledger_fork_events(struct cl_ledger *l, const uint8_t author[static 32],
 			if (!copy_event(&t, cl_store_load64(pass == 0 ? pp :
 			    pp + CL_ID_LEN), &ev[*cnt], &ev_len[*cnt]))
 				break;
-			(*cnt)++;
+			total += ev_len[(*cnt)++];
 		}
 		cl_store_iter_end(&it);
 	}

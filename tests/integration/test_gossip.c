@@ -382,3 +382,42 @@ Test(gossip, status_lists_the_links_and_counts_the_traffic)
 	cl_resp_free(&r);
 	h_close(&c);
 }
+
+#define EARLY_FEEDS	24	/* issuer keys that sort before the authority's */
+
+/*
+ * A fresh node catches up on more feeds than it pulls at once from a
+ * link, whose heads come (in key order) before the authority's that
+ * accredits them.  Pulled before their ACCREDITs are in, their events
+ * would be dropped as of unknown authors and the same feeds pulled again
+ * first, every round: the authority's would never be reached.
+ */
+Test(gossip, a_fresh_node_catches_up_on_issuers_listed_before_their_authority)
+{
+	static struct tl_ev	acc, def, x;
+	struct cl_wire_status	a, b;
+	struct tl_feed		f;
+	uint32_t		seed;
+	int			k = 0;
+
+	start(0, -1, &net);
+	for (seed = 300; k < EARLY_FEEDS; seed++) {
+		tl_feed(&f, seed);
+		if (memcmp(f.key.pk, net.auth[0].key.pk, CL_PK_LEN) > 0)
+			continue;
+		tl_accredit(&net, &net.auth[0], f.key.pk, 1, &acc);
+		one(0, &acc);
+		tl_define(&net, &f, &def);
+		one(0, &def);
+		tl_issue(&net, &f, def.id, seed, 0, &x);
+		one(0, &x);
+		k++;
+	}
+	status_of(0, &a);
+	cr_assert_eq(a.log_size, 3 * EARLY_FEEDS);
+	start(1, 0, &net);
+	wait_converged(2, -1);
+	status_of(1, &b);
+	cr_assert_eq(b.log_size, a.log_size);
+	cr_assert_eq(b.credentials, EARLY_FEEDS);
+}

@@ -1320,6 +1320,34 @@ Test(ledger, heads_and_positions_of_feeds)
 	free(bytes);
 }
 
+/* What gossip asks before it pulls a feed: would its events be taken? */
+Test(ledger, an_author_is_known_once_an_accredit_names_it)
+{
+	struct tl_ev	acc, wd;
+	bool		known = true;
+
+	cr_assert_eq(cl_ledger_author_known(&tl.l, iss.key.pk, &known),
+	    CL_OK);
+	cr_assert_not(known);
+	cr_assert_eq(cl_ledger_author_known(&tl.l, net.auth[1].key.pk,
+	    &known), CL_OK);
+	cr_assert(known, "an authority of the genesis is known");
+	tl_accredit(&net, &net.auth[0], iss.key.pk, 1, &acc);
+	ok(&acc);
+	cr_assert_eq(cl_ledger_author_known(&tl.l, iss.key.pk, &known),
+	    CL_OK);
+	cr_assert(known);
+	/* a withdrawal ends the effect, not the acceptance of its events */
+	tl_withdraw(&net, &net.auth[0], iss.key.pk, 1, &wd);
+	ok(&wd);
+	cr_assert_eq(cl_ledger_author_known(&tl.l, iss.key.pk, &known),
+	    CL_OK);
+	cr_assert(known);
+	cr_assert_eq(cl_ledger_author_known(&tl.l, iss2.key.pk, &known),
+	    CL_OK);
+	cr_assert_not(known, "another issuer is still a stranger");
+}
+
 Test(ledger, counts_of_what_is_held)
 {
 	static struct forked	f;
