@@ -31,6 +31,15 @@
 #define SWEEP_MS	250
 /* Room for an answer's status line and header fields. */
 #define HEAD_CAP	1024
+/*
+ * Answers of GET /v1/credentials/{id} are kept while the log does not
+ * grow: an answer is a function of the events held and, for a valid
+ * credential with an end date, of the time (PROTOCOL.md §5).  It spares
+ * a popular credential its proof check (Ed25519, the dearest part).
+ */
+#define CACHE_SLOTS	4096		/* entries, a power of two */
+#define CACHE_BODY_MAX	(64 * 1024)	/* bytes: larger are not kept */
+#define CACHE_MS	60000		/* kept at most this long */
 /* Peer links shown in /metrics at most. */
 #define PEERS_MAX	1024
 /* Header names and values kept: only a few are read, all are short. */
@@ -101,6 +110,15 @@ struct cl__http_conn {
 	char			 peer[64];
 };
 
+/* One kept answer (an ISSUE id is SHA-256: its first bytes index). */
+struct cl__http_cached {
+	uint8_t		 id[CL_ID_LEN];
+	uint64_t	 log_size;	/* the log it was made from */
+	uint64_t	 until_ms;	/* real time it holds until */
+	char		*body;		/* NULL: empty slot */
+	size_t		 len;
+};
+
 /* One write: the request and its bytes in one allocation. */
 struct wreq {
 	uv_write_t		 w;
@@ -121,6 +139,7 @@ struct answer {
 
 static uint32_t	next_conn_id = 1;
 
+static void	cache_free(struct cl_http *);
 static void	conn_close(struct cl__http_conn *, const char *, cl_err);
 static void	conn_drain(struct cl__http_conn *);
 static void	maybe_stopped(struct cl_http *);
@@ -479,7 +498,7 @@ struct ctx {
  */
 static cl_err
 cred_json(struct ctx *x, const uint8_t id[CL_ID_LEN], json_t **out,
-    unsigned *status)
+    unsigned *status, uint64_t *until)
 {
 	struct cl_cred_answer	*a;
 	struct cl_report	 r;
@@ -496,6 +515,9 @@ cred_json(struct ctx *x, const uint8_t id[CL_ID_LEN], json_t **out,
 		err = cl_ledger_bundle(x->l, a, &bundle, &blen);
 	if (err == CL_OK) {
 		*status = a->status;
+		/* valid now, expired once past valid_until */
+		*until = a->status == CL_ST_VALID && a->valid_until != 0 ?
+		    a->valid_until + 1 : UINT64_MAX;
 		cl_report_check(&r, &x->l->genesis, id, true, a->status,
 		    a->void_reason, bundle, blen, x->now);
 		if (r.err != CL_OK)
@@ -526,27 +548,63 @@ answer_cred_err(struct answer *a, cl_err err)
 		set_store_error(a, err);
 }
 
+static struct cl__http_cached *
+cache_slot(struct cl_http *h, const uint8_t *id)
+{
+	uint32_t	i;
+
+	if (h->cache == NULL)
+		return NULL;
+	i = (uint32_t)id[0] | (uint32_t)id[1] << 8 | (uint32_t)id[2] << 16;
+	return &h->cache[i & (CACHE_SLOTS - 1)];
+}
+
 /* GET /v1/credentials/{id} */
 static void
 r_credential(struct ctx *x, const char *arg, struct answer *a)
 {
-	uint8_t		 id[CL_ID_LEN];
-	unsigned	 st;
-	json_t		*o;
-	cl_err		 err;
+	struct cl__http_cached	*k;
+	uint8_t			 id[CL_ID_LEN];
+	uint64_t		 until;
+	unsigned		 st;
+	json_t			*o;
+	cl_err			 err;
 
 	if (!parse_id(arg, strlen(arg), id)) {
 		set_error(a, 400, "bad_id", "a credential id is 64 hex "
 		    "digits (the id of its ISSUE event), not '%.80s'", arg);
 		return;
 	}
-	if ((err = cred_json(x, id, &o, &st)) != CL_OK) {
+	k = cache_slot(x->h, id);
+	if (k != NULL && k->body != NULL && memcmp(k->id, id, CL_ID_LEN) ==
+	    0 && k->log_size == x->l->log_size && x->now < k->until_ms) {
+		a->code = 200;
+		a->ctype = json_ctype;
+		a->extra = api_extra;
+		a->fixed = k->body;	/* copied into the write */
+		a->len = k->len;
+		x->h->stats.cache_hits++;
+		return;
+	}
+	if ((err = cred_json(x, id, &o, &st, &until)) != CL_OK) {
 		answer_cred_err(a, err);
 		return;
 	}
 	/* unknown: still the report, status "unknown" */
-	if (!set_json(a, st == CL_ST_UNKNOWN ? 404 : 200, o))
+	if (!set_json(a, st == CL_ST_UNKNOWN ? 404 : 200, o)) {
 		set_nomem(a);
+		return;
+	}
+	if (k == NULL || a->code != 200 || a->len > CACHE_BODY_MAX)
+		return;
+	free(k->body);
+	if ((k->body = malloc(a->len)) == NULL)
+		return;
+	memcpy(k->body, a->body, a->len);
+	memcpy(k->id, id, CL_ID_LEN);
+	k->len = a->len;
+	k->log_size = x->l->log_size;
+	k->until_ms = until < x->now + CACHE_MS ? until : x->now + CACHE_MS;
 }
 
 /*
@@ -561,6 +619,7 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 	struct cl_cred_answer	*ca;
 	json_t			*o = NULL, *m = NULL;
 	uint32_t		 cnt, i, best = 0;
+	uint64_t		 until;
 	unsigned		 st;
 	bool			 more, ok, found = false;
 	char			 hex[2 * CL_ID_LEN + 1];
@@ -595,7 +654,7 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 		    cl_status_name(ca->status))) == 0;
 	}
 	if (err == CL_OK && ok)
-		err = cred_json(x, ids[best], &o, &st);
+		err = cred_json(x, ids[best], &o, &st, &until);
 	if (err != CL_OK || !ok) {
 		if (err == CL_OK)
 			err = CL_ENOMEM;
@@ -645,6 +704,7 @@ r_holder(struct ctx *x, const char *arg, struct answer *a)
 {
 	uint8_t		 ref[CL_ID_LEN], (*ids)[CL_ID_LEN];
 	uint32_t	 cnt, i;
+	uint64_t	 until;
 	unsigned	 st;
 	bool		 more, ok;
 	json_t		*o, *list = NULL, *one;
@@ -670,7 +730,7 @@ r_holder(struct ctx *x, const char *arg, struct answer *a)
 	    (list = json_array()) != NULL && set(o, "credentials", list) &&
 	    set(o, "more", json_boolean(more));
 	for (i = 0; ok && i < cnt; i++) {
-		if ((err = cred_json(x, ids[i], &one, &st)) != CL_OK)
+		if ((err = cred_json(x, ids[i], &one, &st, &until)) != CL_OK)
 			break;
 		ok = json_array_append_new(list, one) == 0;
 	}
@@ -1426,6 +1486,10 @@ r_metrics(struct ctx *x, struct answer *a)
 	    (double)h->stats.latency_ns / 1e9);
 	tprintf(&t, "credledger_http_request_duration_seconds_count %llu\n",
 	    (unsigned long long)cum);
+	metric(&t, "credledger_http_cache_hits_total", "counter",
+	    "Credential answers served from the cache (the log unchanged).");
+	tprintf(&t, "credledger_http_cache_hits_total %llu\n",
+	    (unsigned long long)h->stats.cache_hits);
 	metric(&t, "credledger_client_connections", "gauge",
 	    "Open connections on the client port.");
 	tprintf(&t, "credledger_client_connections %zu\n", s->conn_cnt);
@@ -2128,6 +2192,8 @@ cl_http_start(struct cl_http *h, uv_loop_t *loop, struct cl_server *srv,
 	if ((err = cl_ledger_digest(srv->ledger, h->digest)) != CL_OK)
 		return err;
 	h->digest_ms = cl_now_ms();
+	/* without it every answer is made afresh: slower, still right */
+	h->cache = calloc(CACHE_SLOTS, sizeof(*h->cache));
 	uv_tcp_init(loop, &h->listener);
 	h->listener.data = h;
 	if ((rc = uv_tcp_bind(&h->listener, (struct sockaddr *)&ss, 0)) !=
@@ -2136,6 +2202,7 @@ cl_http_start(struct cl_http *h, uv_loop_t *loop, struct cl_server *srv,
 		cl_log_err(comp, "listen on %s: %s", cfg->http_listen,
 		    uv_strerror(rc));
 		uv_close((uv_handle_t *)&h->listener, NULL);
+		cache_free(h);
 		return CL_EIO;
 	}
 	uv_tcp_getsockname(&h->listener, (struct sockaddr *)&ss, &sl);
@@ -2145,6 +2212,19 @@ cl_http_start(struct cl_http *h, uv_loop_t *loop, struct cl_server *srv,
 	uv_timer_start(&h->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
 	cl_log_info(comp, "serving HTTP on %s", h->addr);
 	return CL_OK;
+}
+
+static void
+cache_free(struct cl_http *h)
+{
+	size_t	i;
+
+	if (h->cache == NULL)
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		free(h->cache[i].body);
+	free(h->cache);
+	h->cache = NULL;
 }
 
 static void
@@ -2164,6 +2244,7 @@ maybe_stopped(struct cl_http *h)
 	    !uv_is_closing((uv_handle_t *)&h->sweep))
 		return;
 	h->done = true;
+	cache_free(h);
 	cl_log_info(comp, "stopped: %llu connections served",
 	    (unsigned long long)h->stats.conns_total);
 	if (h->stopped != NULL)

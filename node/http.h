@@ -36,6 +36,7 @@
 struct cl_gossip;
 struct cl_server;
 struct cl__http_conn;
+struct cl__http_cached;
 
 struct cl_http_stats {
 	uint64_t	requests[CL_HTTP_ROUTES][CL_HTTP_CODES];
@@ -45,6 +46,7 @@ struct cl_http_stats {
 	uint64_t	conns_total;
 	uint64_t	conns_refused;	/* over max_connections */
 	uint64_t	conns_cut;	/* bad request, timeout, write error */
+	uint64_t	cache_hits;	/* credential answers kept */
 };
 
 struct cl_http {
@@ -61,6 +63,7 @@ struct cl_http {
 	bool			 done;		/* every handle closed */
 	char			 addr[64];	/* HOST:PORT bound */
 	struct cl_http_stats	 stats;
+	struct cl__http_cached	*cache;		/* CACHE_SLOTS, or NULL */
 	uint8_t			 digest[32];	/* state digest last seen */
 	uint64_t		 digest_ms;	/* when it changed (real time) */
 	/* The peer links, for /metrics (credledger_peers...); NULL: none. */

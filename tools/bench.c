@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "bench.h"
+#include "bench_gossip.h"
 #include "event.h"
 #include "genesis.h"
 #include "hex.h"
@@ -568,6 +569,8 @@ main(int argc, char **argv)
 		return cmd_store(argc - 1, argv + 1);
 	if (strcmp(argv[1], "node") == 0)
 		return cl__bench_node(argc - 1, argv + 1);
+	if (strcmp(argv[1], "gossip") == 0)
+		return cl__bench_gossip(argc - 1, argv + 1);
 	fprintf(stderr, "credledger-bench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }
