@@ -215,6 +215,14 @@ fail:
 	return err;
 }
 
+cl_err
+cl_store_nosync(struct cl_store *st)
+{
+	if (st->env == NULL || st->rdonly)
+		return CL_EUSAGE;
+	return map_err(mdb_env_set_flags(st->env, MDB_NOSYNC, 1));
+}
+
 void
 cl_store_close(struct cl_store *st)
 {

@@ -78,6 +78,15 @@ struct cl_iter {
 CL_NODISCARD cl_err	cl_store_open(struct cl_store *st, const char *dir,
 			    const struct cl_store_opts *opts);
 
+/*
+ * Stop flushing commits to disk (MDB_NOSYNC), for a throw-away store that
+ * is rebuilt from elsewhere and deleted after (the auditor's replay): an
+ * fsync per commit would be most of its cost.  A crash may then lose or
+ * damage the store, so never for a node's data.  No txn may be open.
+ * Errors: CL_EUSAGE (read-only or not open), CL_ESTORE.
+ */
+CL_NODISCARD cl_err	cl_store_nosync(struct cl_store *st);
+
 /* Close; no txn may be open.  Accepts a store that failed to open. */
 void	cl_store_close(struct cl_store *st);
 

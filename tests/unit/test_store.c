@@ -652,6 +652,29 @@ Test(store, rdonly_after_writer_closed)
 	cl_store_close(&st);
 }
 
+Test(store, a_scratch_store_holds_what_it_committed)
+{
+	struct cl_store		 st;
+	struct cl_txn		 t;
+
+	open_store(&st);
+	cr_assert_eq(cl_store_nosync(&st), CL_OK);
+	cr_assert_eq(put_batch(&st, 0, 100), CL_OK);
+	check_log(&st, 100);
+	/* a failed txn is dropped as in any store */
+	cl_store_begin(&st, &t, true);
+	put_str(&t, CL_DB_META, "k", "v", 0);
+	t.err = CL_ESTORE;
+	cr_assert_eq(cl_store_end(&t), CL_ESTORE);
+	cl_store_close(&st);
+	/* closed cleanly, it reads back like any other */
+	open_at(&st, dir, 0, 0, true);
+	check_log(&st, 100);
+	cr_assert_eq(cl_store_nosync(&st), CL_EUSAGE, "read-only");
+	cl_store_close(&st);
+	cr_assert_eq(cl_store_nosync(&st), CL_EUSAGE, "closed");
+}
+
 Test(store, rdonly_needs_a_store)
 {
 	struct cl_store		 st;
