@@ -2,12 +2,14 @@
 /* The auditor: replay a log with the node's own rules, and what it finds. */
 #include "audit.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +25,22 @@
 
 /* Threads checking signatures, at most (a sanity bound on the option). */
 #define THREADS_MAX	64
-/* The scratch stores start this big and grow as they fill. */
+/*
+ * The scratch stores' map to start with: LMDB grows the file only as it
+ * is written, and a batch that meets a full map is applied again after
+ * the map doubles, so start large (address space, not disk).
+ */
+#if SIZE_MAX > 0xffffffffu
+#define SCRATCH_MAP	((size_t)8 << 30)
+#else
 #define SCRATCH_MAP	((size_t)256 << 20)
+#endif
 #define PATH_CAP	4096
+/*
+ * Events a thread claims at a time: small enough that a thread the
+ * scheduler parks (three threads share two cores) leaves little behind.
+ */
+#define CHUNK		64
 
 /* Growable arrays: *p holds *cap items of size bytes; make room for need. */
 static cl_err
@@ -105,9 +120,13 @@ struct slot {
 	struct cl_submit	*sub;
 	size_t			 n;
 	uint64_t		 first;		/* log position of record 0 */
+	atomic_size_t		 claim;		/* next index to prepare */
 };
 
-/* Worker threads: each takes its share of the slot in hand. */
+/*
+ * Worker threads: they, and the calling thread while it waits, claim
+ * CHUNK events of the slot in hand at a time until none are left.
+ */
 struct pool {
 	pthread_t	 th[THREADS_MAX];
 	unsigned	 n;
@@ -123,13 +142,18 @@ struct pool {
 
 struct worker {
 	struct pool	*p;
-	unsigned	 idx;
 };
 
 /* Where records come from: an export file or a store. */
 struct src {
 	bool			 is_file;
 	struct cl_export_r	 r;
+	const char *const	*more;		/* files that continue it */
+	size_t			 more_cnt, more_i;
+	uint8_t			*g0;		/* the first file's genesis */
+	size_t			 g0_len;
+	uint64_t		 off0;		/* bytes of the files before */
+	const char		*bad;		/* a file of another genesis */
 	bool			 l_open;
 	struct cl_ledger	 l;
 	uint64_t		 next;		/* position of the next one */
@@ -378,6 +402,9 @@ rep_open(struct ctx *x, struct rep *r, const char *name,
 		return fail(x, err, "cannot open a scratch store in %s",
 		    r->dir);
 	r->open = true;
+	/* rebuilt from the log and deleted after: no fsync per batch */
+	if ((err = cl_store_nosync(&r->l.st)) != CL_OK)
+		return fail(x, err, "the scratch store in %s", r->dir);
 	return CL_OK;
 }
 
@@ -469,6 +496,10 @@ src_open(struct ctx *x, struct src *s, const char *file, const char *data,
 		}
 		*genesis = s->r.genesis;
 		*len = s->r.genesis_len;
+		if ((s->g0 = malloc(*len)) == NULL)
+			return fail(x, CL_ENOMEM, "the audit");
+		memcpy(s->g0, *genesis, *len);
+		s->g0_len = *len;
 		return CL_OK;
 	}
 	cl_export_store_dir(data, dir, sizeof(dir));
@@ -494,7 +525,31 @@ src_close(struct src *s)
 	if (s->l_open)
 		cl_ledger_close(&s->l);
 	free(s->held);
+	free(s->g0);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The next of the files that continue the log, opened in place of the
+ * one that ended.  Errors: those of cl_export_open(); CL_ENETWORK when its
+ * genesis is not the first file's (s->bad names it).
+ */
+static cl_err
+src_next_file(struct src *s)
+{
+	const char	*path = s->more[s->more_i++];
+	cl_err		 err;
+
+	s->off0 += s->r.off;
+	cl_export_close(&s->r);
+	s->bad = path;
+	if ((err = cl_export_open(&s->r, path)) != CL_OK)
+		return err;
+	if (s->r.genesis_len != s->g0_len ||
+	    memcmp(s->r.genesis, s->g0, s->g0_len) != 0)
+		return CL_ENETWORK;
+	s->bad = NULL;
+	return CL_OK;
 }
 
 /*
@@ -514,6 +569,11 @@ src_next(struct src *s, struct cl_audit *a, const uint8_t **p, size_t *len)
 		if (s->broken)
 			return CL_ENOTFOUND;
 		err = cl_export_next(&s->r, s->buf, len);
+		while (err == CL_ENOTFOUND && s->more_i < s->more_cnt) {
+			if ((err = src_next_file(s)) != CL_OK)
+				return err;
+			err = cl_export_next(&s->r, s->buf, len);
+		}
 		if (err == CL_OK) {
 			*p = s->buf;
 			s->next++;
@@ -546,26 +606,35 @@ src_next(struct src *s, struct cl_audit *a, const uint8_t **p, size_t *len)
 static uint64_t
 src_done(const struct src *s)
 {
-	return s->is_file ? s->r.off : s->next;
+	return s->is_file ? s->off0 + s->r.off : s->next;
 }
 
 /* Workers. */
 
+/* Decode and verify record i of s, and hash it as a leaf of the log. */
 static void
-work(struct pool *p, struct slot *s, unsigned idx)
+prepare(const uint8_t *netid, struct slot *s, size_t i)
 {
-	size_t	lo = s->n * idx / p->n, hi = s->n * (idx + 1) / p->n, i;
+	const uint8_t	*rec = s->buf + s->off[i];
 
-	for (i = lo; i < hi; i++) {
-		const uint8_t	*rec = s->buf + s->off[i];
+	cl_merkle_leaf(s->leaf[i], rec, s->len[i]);
+	cl_ledger_prepare(netid, rec, s->len[i], &s->sub[i]);
+	if (s->sub[i].err == CL_OK)
+		memcpy(s->xid[i], s->sub[i].id, CL_ID_LEN);
+	else if (s->sub[i].ev.raw == NULL ||
+	    cl_ev_id(&s->sub[i].ev, netid, s->xid[i]) != CL_OK)
+		memset(s->xid[i], 0, CL_ID_LEN);
+}
 
-		cl_merkle_leaf(s->leaf[i], rec, s->len[i]);
-		cl_ledger_prepare(p->netid, rec, s->len[i], &s->sub[i]);
-		if (s->sub[i].err == CL_OK)
-			memcpy(s->xid[i], s->sub[i].id, CL_ID_LEN);
-		else if (s->sub[i].ev.raw == NULL ||
-		    cl_ev_id(&s->sub[i].ev, p->netid, s->xid[i]) != CL_OK)
-			memset(s->xid[i], 0, CL_ID_LEN);
+static void
+work(struct pool *p, struct slot *s)
+{
+	size_t	lo, hi, i;
+
+	while ((lo = atomic_fetch_add(&s->claim, CHUNK)) < s->n) {
+		hi = s->n - lo < CHUNK ? s->n : lo + CHUNK;
+		for (i = lo; i < hi; i++)
+			prepare(p->netid, s, i);
 	}
 }
 
@@ -586,7 +655,7 @@ worker_main(void *arg)
 		seen = p->gen;
 		s = p->job;
 		(void)pthread_mutex_unlock(&p->mu);
-		work(p, s, w->idx);
+		work(p, s);
 		(void)pthread_mutex_lock(&p->mu);
 		if (--p->busy == 0)
 			(void)pthread_cond_signal(&p->done);
@@ -613,7 +682,6 @@ pool_start(struct pool *p, unsigned n, const uint8_t *netid)
 		if ((w = malloc(sizeof(*w))) == NULL)
 			return CL_ENOMEM;
 		w->p = p;
-		w->idx = p->started;
 		if (pthread_create(&p->th[p->started], NULL, worker_main, w) !=
 		    0) {
 			free(w);
@@ -642,10 +710,11 @@ pool_stop(struct pool *p)
 	p->n = 0;
 }
 
-/* Hand s to every worker (the share it is short of ends at s->n). */
+/* Hand s to the workers. */
 static void
 pool_run(struct pool *p, struct slot *s)
 {
+	atomic_store(&s->claim, 0);
 	(void)pthread_mutex_lock(&p->mu);
 	p->job = s;
 	p->busy = p->started;
@@ -654,9 +723,14 @@ pool_run(struct pool *p, struct slot *s)
 	(void)pthread_mutex_unlock(&p->mu);
 }
 
+/*
+ * Help with the slot in hand, then wait for every worker to be done with
+ * it: a worker lets go of a slot only when no chunk of it is left.
+ */
 static void
 pool_wait(struct pool *p)
 {
+	work(p, p->job);
 	(void)pthread_mutex_lock(&p->mu);
 	while (p->busy > 0)
 		(void)pthread_cond_wait(&p->done, &p->mu);
@@ -784,6 +858,11 @@ slot_fill(struct ctx *x, struct slot *s)
 		err = src_next(&x->src, x->a, &p, &len);
 		if (err == CL_ENOTFOUND)
 			break;
+		if (err != CL_OK && x->src.bad != NULL)
+			return fail(x, err, "%s: %s", x->src.bad,
+			    err == CL_ENETWORK ? "its genesis is not the "
+			    "first file's" : x->src.r.why != NULL ?
+			    x->src.r.why : "cannot read it");
 		if (err != CL_OK)
 			return fail(x, err, "reading the log");
 		if (grow(&s->buf, &s->buf_cap, s->buf_len + len, 1) != CL_OK)
@@ -931,12 +1010,24 @@ process(struct ctx *x, struct slot *s)
 	return CL_OK;
 }
 
+/* CPU seconds of this process so far, all threads. */
+static double
+cpu_now(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 /* Replay what the source has left. */
 static cl_err
 pass(struct ctx *x)
 {
 	struct slot	*cur = &x->slot[0], *nxt = &x->slot[1], *t;
-	double		 t0 = cl_progress_now();
+	double		 t0 = cl_progress_now(), c0 = cpu_now();
 	cl_err		 err;
 
 	if ((err = slot_fill(x, cur)) != CL_OK || cur->n == 0)
@@ -973,6 +1064,7 @@ pass(struct ctx *x)
 	}
 	slot_release(cur);
 	x->a->replay_s += cl_progress_now() - t0;
+	x->a->replay_cpu_s += cpu_now() - c0;
 	return err;
 }
 
@@ -1592,13 +1684,17 @@ setup(struct ctx *x)
 	struct cl_where			 where = { NULL };
 	const uint8_t			*g;
 	const char			*tmp;
-	size_t				 glen;
+	struct stat			 st;
+	uint64_t			 total;
+	size_t				 glen, i;
 	unsigned			 n;
 	cl_err				 err;
 
 	if ((err = src_open(x, &x->src, o->file, o->data, &g, &glen)) !=
 	    CL_OK)
 		return err;
+	x->src.more = o->more;
+	x->src.more_cnt = o->file != NULL ? o->more_cnt : 0;
 	if ((err = cl_genesis_decode(&a->g, g, glen, &where)) != CL_OK) {
 		(void)snprintf(x->why, x->why_cap, "the log's genesis record "
 		    "is not a genesis file: %s: %s", where.field != NULL ?
@@ -1650,8 +1746,11 @@ setup(struct ctx *x)
 		n = THREADS_MAX;
 	if ((err = pool_start(&x->pool, n, a->g.netid)) != CL_OK)
 		return fail(x, err, "cannot start the workers");
-	cl_progress_init(&x->pr, "audit", x->src.is_file ? x->src.r.size :
-	    x->src.l.log_size, o->quiet);
+	total = x->src.is_file ? x->src.r.size : x->src.l.log_size;
+	for (i = 0; i < x->src.more_cnt; i++)
+		if (stat(o->more[i], &st) == 0)
+			total += (uint64_t)st.st_size;
+	cl_progress_init(&x->pr, "audit", total, o->quiet);
 	return CL_OK;
 }
 

@@ -150,6 +150,11 @@ struct cl_audit_author {
 /* What to audit, and how. */
 struct cl_audit_opts {
 	const char		*file;		/* an export file, or */
+	const char *const	*more;		/* ... and export files that
+						   continue its log, in order
+						   (export --from), read as
+						   one log with it */
+	size_t			 more_cnt;
 	const char		*data;		/* a store, read-only: the
 						   node's data directory (its
 						   ledger/ is used) or the
@@ -212,6 +217,7 @@ struct cl_audit {
 	size_t			 only_there_cnt;
 	uint64_t		 only_there_total;
 	double			 replay_s;	/* the replay's wall time */
+	double			 replay_cpu_s;	/* ... its CPU, all threads */
 	double			 total_s;	/* everything */
 };
 

@@ -269,6 +269,10 @@ cl_audit_text(FILE *f, const struct cl_audit *a)
 		fputs("audit of the store in ", f);
 	cl_tool_put_str(f, o->file != NULL ? o->file : o->data,
 	    strlen(o->file != NULL ? o->file : o->data));
+	for (i = 0; o->file != NULL && i < o->more_cnt; i++) {
+		fputs(i + 1 < o->more_cnt ? ", " : " and ", f);
+		cl_tool_put_str(f, o->more[i], strlen(o->more[i]));
+	}
 	fputs("\nnetwork:      \"", f);
 	cl_tool_put_str(f, a->g.name.ptr, a->g.name.len);
 	fputs("\", id ", f);
@@ -621,6 +625,12 @@ cl_audit_json(const struct cl_audit *a, json_t **out)
 	x = json_object();
 	jset(&b, x, o->file != NULL ? "file" : "data",
 	    json_string(o->file != NULL ? o->file : o->data));
+	if (o->file != NULL) {
+		arr = json_array();
+		for (i = 0; i < o->more_cnt; i++)
+			jpush(&b, arr, json_string(o->more[i]));
+		jset(&b, x, "more", arr);
+	}
 	jset(&b, j, "source", x);
 	x = json_object();
 	jset(&b, x, "id", jhex(a->g.netid, CL_ID_LEN));

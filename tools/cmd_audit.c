@@ -20,7 +20,7 @@
 static void
 audit_usage(FILE *f)
 {
-	fputs("usage: credledger audit (FILE | --data DIR) [--json] "
+	fputs("usage: credledger audit (FILE... | --data DIR) [--json] "
 	    "[--genesis FILE]\n"
 	    "                        [--checkpoint FILE]... [--compare "
 	    "FILE|DIR]\n"
@@ -39,7 +39,10 @@ audit_usage(FILE *f)
 	    "node holds them rightly, so they are listed, not findings), and\n"
 	    "ends with the state digest and the RFC 9162 root of the log.\n"
 	    "\n"
-	    "FILE is an export file ('credledger export').  --data DIR reads\n"
+	    "FILE is an export file ('credledger export'); more FILEs go on\n"
+	    "its log in order, as exports with --from do (each of the same\n"
+	    "genesis; an increment that does not start where the log before\n"
+	    "ends shows as duplicates or gaps).  --data DIR reads\n"
 	    "a node's store read-only, also while it runs, and checks too\n"
 	    "that the node's own indexes (state digest, counts, Merkle tree,\n"
 	    "every head, every credential's status and proof) are the\n"
@@ -81,6 +84,8 @@ audit_usage(FILE *f)
 
 struct aargs {
 	const char		*file;
+	const char *const	*more;		/* FILEs after the first */
+	size_t			 more_cnt;
 	const char		*data;
 	const char		*genesis;
 	const char		*compare;
@@ -219,12 +224,16 @@ audit_args(int argc, char **argv, struct aargs *a)
 		if (rc != CL_TOOL_OK)
 			return rc;
 	}
-	if (optind < argc)
-		a->file = argv[optind++];
 	if (optind < argc) {
-		cl_tool_err(verb, "unexpected argument '%s'", argv[optind]);
-		return CL_TOOL_USAGE;
+		a->file = argv[optind++];
+		a->more = (const char *const *)(argv + optind);
+		a->more_cnt = (size_t)(argc - optind);
 	}
+	for (c = optind; c < argc; c++)
+		if (argv[c][0] == '\0') {
+			cl_tool_err(verb, "an export FILE is empty");
+			return CL_TOOL_USAGE;
+		}
 	if ((a->file == NULL) == (a->data == NULL)) {
 		cl_tool_err(verb, a->file == NULL ? "missing the log: an export "
 		    "FILE or --data DIR" : "give an export FILE or --data DIR, "
@@ -253,6 +262,8 @@ audit_opts(const char *verb, const struct aargs *a, struct cl_audit_opts *o,
 	cl_err			 err;
 
 	o->file = a->file;
+	o->more = a->more;
+	o->more_cnt = a->more_cnt;
 	o->data = a->data;
 	o->compare = a->compare;
 	o->scratch = a->scratch;
@@ -357,6 +368,7 @@ cmd_audit(int argc, char **argv)
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
 	err = cl_audit_run(&o, &r, why, sizeof(why));
 	if (err != CL_OK) {
 		cl_tool_err(verb, "%s", why);

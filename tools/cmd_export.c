@@ -35,8 +35,10 @@ export_usage(FILE *f)
 	    "      --data DIR              read the node's store directly,\n"
 	    "                              read-only (DIR is its data\n"
 	    "                              directory): safe while it runs\n"
-	    "      --from N                start at log position N (for an\n"
-	    "                              incremental audit; default 0)\n"
+	    "      --from N                start at log position N (default\n"
+	    "                              0): an increment of an earlier\n"
+	    "                              export, 'audit EARLIER FILE' reads\n"
+	    "                              both as one log\n"
 	    "      --quiet                 no progress line on stderr\n"
 	    CL_SESSION_NODE_HELP
 	    "  -h, --help                  show this and exit\n"

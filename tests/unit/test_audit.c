@@ -725,6 +725,64 @@ Test(audit, a_damaged_file_is_a_finding_where_framing_is_lost)
 	cl_audit_free(&a);
 }
 
+Test(audit, an_export_and_its_increments_are_audited_as_one_log)
+{
+	struct world		 w;
+	struct tl_net		 other;
+	struct cl_audit_opts	 o;
+	struct cl_audit		 a, whole;
+	struct cl_export_w	 x;
+	const char		*more[2];
+	size_t			 idx[EV_MAX], i, n;
+	char			 why[256];
+
+	world(&w, 8);
+	write_export(path("all"), &w, NULL, 0);
+	opts_init(&o, path("all"));
+	run(&o, &whole);
+	/* the first 4 events, then 4 more, then the rest */
+	for (n = 0, i = 0; i < 4; i++)
+		idx[n++] = i;
+	write_export(path("base"), &w, idx, n);
+	for (n = 0, i = 4; i < 8; i++)
+		idx[n++] = i;
+	write_export(path("inc1"), &w, idx, n);
+	for (n = 0, i = 8; i < w.n; i++)
+		idx[n++] = i;
+	write_export(path("inc2"), &w, idx, n);
+	more[0] = path("inc1");
+	more[1] = path("inc2");
+	opts_init(&o, path("base"));
+	o.more = more;
+	o.more_cnt = 2;
+	run(&o, &a);
+	cr_assert_eq(a.f_total, 0);
+	cr_assert_eq(a.log_size, w.n);
+	cr_assert_arr_eq(a.root, whole.root, 32);
+	cr_assert_arr_eq(a.log.digest, whole.log.digest, 32);
+	cl_audit_free(&a);
+	cl_audit_free(&whole);
+
+	/* an increment that overlaps: its first events again */
+	more[0] = path("all");
+	o.more_cnt = 1;
+	run(&o, &a);
+	cr_assert_not_null(finding_at(&a, CL_AUDIT_ORDER, 4));
+	cr_assert_eq(a.f[0].acc, CL_ACC_DUPLICATE);
+	cl_audit_free(&a);
+
+	/* an increment of another network */
+	tl_net(&other, 2);
+	cr_assert_eq(cl_export_create(&x, path("alien"), other.genesis,
+	    other.genesis_len), CL_OK);
+	cr_assert_eq(cl_export_commit(&x), CL_OK);
+	more[0] = path("alien");
+	cr_assert_eq(cl_audit_run(&o, &a, why, sizeof(why)), CL_ENETWORK);
+	cr_assert_not_null(strstr(why, "alien"), "%s", why);
+	cl_audit_free(&a);
+	no_scratch_left();
+}
+
 Test(audit, not_an_export_file_is_an_error)
 {
 	struct cl_audit_opts	o;
