@@ -653,3 +653,48 @@ Test(http, a_submission_in_flight_is_answered_at_sigterm)
 	issue_one(&acc, &def, &is);
 	cr_assert_eq(h_node_stop(&n), 0, "a clean exit with HTTP on");
 }
+
+Test(http, one_connection_over_max_connections_is_answered_503)
+{
+	struct h_http		c1, c2;
+	struct h_http_resp	r;
+	char			cfg[256];
+	FILE			*f;
+
+	h_node_stop(&n);
+	snprintf(cfg, sizeof(cfg), "%s/http.ini", n.dir);
+	f = fopen(cfg, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "[http]\nmax_connections = 1\n");
+	fclose(f);
+	{
+		const char *const args[] = { "--config", cfg, "--http",
+		    "127.0.0.1:0", NULL };
+
+		h_node_restart(&n, args);
+	}
+	h_http_connect(&c1, n.http_port);
+	h_http_request(&c1, "GET", "/v1/status", NULL, NULL, 0);
+	cr_assert(h_http_recv(&c1, &r));
+	cr_assert_eq(r.status, 200);
+	h_http_resp_free(&r);
+	h_http_connect(&c2, n.http_port);
+	cr_assert(h_http_recv(&c2, &r));
+	expect_error(&r, 503, "busy");
+	h_http_resp_free(&r);
+	cr_assert(!h_http_recv(&c2, &r));
+	h_http_close(&c2);
+	/* the first goes on */
+	h_http_request(&c1, "GET", "/v1/status", NULL, NULL, 0);
+	cr_assert(h_http_recv(&c1, &r));
+	cr_assert_eq(r.status, 200);
+	h_http_resp_free(&r);
+	h_http_close(&c1);
+}
+
+Test(http, the_port_is_off_unless_asked_for)
+{
+	h_node_stop(&n);
+	h_node_restart(&n, NULL);
+	cr_assert_eq(n.http_port, 0, "no http= in the ready line");
+}
