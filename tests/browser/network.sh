@@ -26,6 +26,8 @@ auth=$("$cl" pubkey consortium.key)
 "$node" run --data node --listen 127.0.0.1:0 --http 127.0.0.1:0 \
 	>ready.txt 2>node.log &
 echo $! >node.pid
+# a failure below leaves no node behind
+trap 'kill "$(cat node.pid)" 2>/dev/null || true' ERR
 for _ in $(seq 100); do
 	grep -q '^ready ' ready.txt 2>/dev/null && break
 	sleep 0.1
