@@ -698,3 +698,55 @@ Test(http, the_port_is_off_unless_asked_for)
 	h_node_restart(&n, NULL);
 	cr_assert_eq(n.http_port, 0, "no http= in the ready line");
 }
+
+/*
+ * A GET pipelined behind a POST /v1/events waits for the commit: it
+ * sees the credential the POST stored, and answers come in order.
+ */
+Test(http, a_query_pipelined_behind_a_submission_sees_its_commit)
+{
+	struct tl_ev		 acc, def, is;
+	const struct tl_ev	*evs[3] = { &acc, &def, &is };
+	struct cl_event		 ev;
+	struct h_http		 c;
+	struct h_http_resp	 r;
+	char			 head[256], get[256], hex[65];
+	uint8_t			*p;
+	size_t			 len;
+	json_t			*o;
+	int			 n1, n2;
+
+	tl_accredit(&net, &net.auth[0], iss.key.pk, 1, &acc);
+	tl_define(&net, &iss, &def);
+	cl_ev_init(&ev);
+	ev.type = CL_EV_ISSUE;
+	memcpy(ev.body.issue.achievement, def.id, CL_ID_LEN);
+	memset(ev.body.issue.holder, 0x17, CL_ID_LEN);
+	ev.body.issue.issued_at = 1700000000000ull;
+	ev.body.issue.supervision = CL_SUP_NONE;
+	tl_sign(&net, &iss, &ev, &is);
+	p = submit_payload(evs, 3, &len);
+	cl_hex_encode(hex, is.id, CL_ID_LEN);
+	n1 = snprintf(head, sizeof(head), "POST /v1/events HTTP/1.1\r\n"
+	    "Host: x\r\nContent-Type: application/msgpack\r\n"
+	    "Content-Length: %zu\r\n\r\n", len);
+	n2 = snprintf(get, sizeof(get), "GET /v1/credentials/%s HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n", hex);
+	h_http_connect(&c, n.http_port);
+	h_http_send(&c, head, (size_t)n1);
+	h_http_send(&c, p, len);
+	h_http_send(&c, get, (size_t)n2);
+	free(p);
+	cr_assert(h_http_recv(&c, &r));
+	o = expect(&r, 200);
+	cr_assert_eq(json_integer_value(json_object_get(o, "stored")), 3);
+	json_decref(o);
+	h_http_resp_free(&r);
+	cr_assert(h_http_recv(&c, &r));
+	o = expect(&r, 200);
+	cr_assert_str_eq(str_of(o, "status"), "valid");
+	cr_assert_str_eq(str_of(o, "credential"), hex);
+	json_decref(o);
+	h_http_resp_free(&r);
+	h_http_close(&c);
+}
