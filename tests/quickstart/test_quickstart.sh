@@ -13,11 +13,14 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 shared=$(cd "${CL_SHARED:-$top/../shared}" && pwd)
 tmp=$(mktemp -d /tmp/credledger-qs-test.XXXXXX)
-stops=()
+stops=() dirs=()
 cleanup() {
 	local s
 	for s in "${stops[@]}"; do
 		bash "$s" >/dev/null 2>&1 || true
+	done
+	for s in "${dirs[@]}"; do
+		rm -rf "$s"
 	done
 	rm -rf "$tmp"
 }
@@ -47,6 +50,7 @@ check_run() {	# the output of one quick start, in $1
 	[ -n "$stop" ] && [ -x "$stop" ] || fail "no stop command printed"
 	stops+=("$stop")
 	dir=$(dirname "$stop")
+	dirs+=("$dir")
 	case $dir in /tmp/credledger-federation.*) ;;
 		*) fail "federation directory $dir";; esac
 	ok "it prints the command that stops it: bash $stop"
