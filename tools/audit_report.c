@@ -3,6 +3,7 @@
 #include "audit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -227,16 +228,85 @@ lacks_text(FILE *f, const char *who, const struct cl_audit_ev *e,
 		    (unsigned long long)(total - cnt));
 }
 
+/* A gap finding's feed and the seq it waits for, to group by. */
+struct gapkey {
+	const struct cl_audit_finding	*f;
+	size_t				 i;
+};
+
+static bool
+is_gap(const struct cl_audit_finding *f)
+{
+	return f->kind == CL_AUDIT_ORDER && f->acc == CL_ACC_GAP &&
+	    f->ev.decoded;
+}
+
+static int
+cmp_gap(const void *p, const void *q)
+{
+	const struct gapkey	*a = p, *b = q;
+	int			 d = memcmp(a->f->ev.author, b->f->ev.author,
+				    CL_PK_LEN);
+
+	if (d != 0)
+		return d;
+	if (a->f->head_seq != b->f->head_seq)
+		return a->f->head_seq < b->f->head_seq ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * For each gap finding: how many more gaps wait on the same seq of the
+ * same feed (rest[i], on the first of them), or SIZE_MAX on the others.
+ * One missing or bad event leaves every later event of its feed a gap:
+ * the text names the first and counts the rest (the JSON lists all).
+ */
+static size_t *
+gap_groups(const struct cl_audit *a, uint64_t **last)
+{
+	struct gapkey	*k;
+	size_t		*rest, n = 0, i, j;
+
+	rest = calloc(a->f_cnt + 1, sizeof(*rest));
+	*last = calloc(a->f_cnt + 1, sizeof(**last));
+	k = calloc(a->f_cnt + 1, sizeof(*k));
+	if (rest == NULL || *last == NULL || k == NULL) {
+		free(rest);
+		free(*last);
+		free(k);
+		*last = NULL;
+		return NULL;
+	}
+	for (i = 0; i < a->f_cnt; i++)
+		if (is_gap(&a->f[i]))
+			k[n++] = (struct gapkey){ &a->f[i], i };
+	qsort(k, n, sizeof(*k), cmp_gap);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && memcmp(k[j].f->ev.author,
+		    k[i].f->ev.author, CL_PK_LEN) == 0 &&
+		    k[j].f->head_seq == k[i].f->head_seq; j++)
+			rest[k[j].i] = SIZE_MAX;
+		rest[k[i].i] = j - i - 1;
+		(*last)[k[i].i] = k[j - 1].f->ev.pos;
+	}
+	free(k);
+	return rest;
+}
+
 static void
 findings_text(FILE *f, const struct cl_audit *a)
 {
 	const struct cl_audit_finding	*x;
 	char				 why[256];
-	size_t				 i;
+	size_t				 i, *rest;
+	uint64_t			*last;
 
 	fprintf(f, "findings: %llu\n", (unsigned long long)a->f_total);
+	rest = gap_groups(a, &last);
 	for (i = 0; i < a->f_cnt; i++) {
 		x = &a->f[i];
+		if (rest != NULL && rest[i] == SIZE_MAX)
+			continue;
 		cl_audit_finding_text(x, why, sizeof(why));
 		if (x->ev.pos != CL_AUDIT_NOPOS)
 			fprintf(f, "  position %llu: ",
@@ -250,10 +320,17 @@ findings_text(FILE *f, const struct cl_audit *a)
 			ev_text(f, &x->ev);
 			fputc('\n', f);
 		}
+		if (rest != NULL && is_gap(x) && rest[i] > 0)
+			fprintf(f, "      and %zu more events of this feed, up "
+			    "to position %llu, wait for its seq %llu too\n",
+			    rest[i], (unsigned long long)last[i],
+			    (unsigned long long)(x->head_seq + 1));
 	}
 	if (a->f_total > a->f_cnt)
-		fprintf(f, "  ... and %llu more\n",
+		fprintf(f, "  ... and %llu more (not kept)\n",
 		    (unsigned long long)(a->f_total - a->f_cnt));
+	free(rest);
+	free(last);
 }
 
 void

@@ -659,6 +659,60 @@ Test(audit, an_event_after_its_keys_withdrawal_is_named_ineffective)
 	cl_audit_free(&a);
 }
 
+Test(audit, forks_and_void_events_are_reported_not_found)
+{
+	struct world		 w;
+	struct cl_audit_opts	 o;
+	struct cl_audit		 a;
+	struct cl_audit_author	*iss = NULL;
+	struct tl_feed		 saved;
+	struct cl_event		 ev;
+	uint8_t			 nothing[CL_ID_LEN];
+	size_t			 i, first, other;
+
+	world(&w, 2);		/* ..., ISSUE seq 2, ISSUE seq 3, REVOKE 4 */
+	/* void: a REVOKE of no credential, an ISSUE of no DEFINE */
+	memset(nothing, 0x77, sizeof(nothing));
+	w_change(&w, CL_EV_REVOKE, nothing, T0 + 5 * DAY);	/* seq 5 */
+	memset(w.def, 0x66, sizeof(w.def));
+	w_issue(&w, 50, T0 + 5 * DAY);				/* seq 6 */
+	/* the issuer signs two events at seq 7: a fork */
+	saved = w.iss;
+	w_issue(&w, 51, T0 + 6 * DAY);				/* seq 7 */
+	first = w.n - 1;
+	w.iss = saved;
+	cl_ev_init(&ev);
+	tl_define_body(&ev);
+	sign_time(&w, &w.iss, &ev, T0 + 6 * DAY);		/* seq 7' */
+	other = w.n - 1;
+	w_issue(&w, 52, T0 + 7 * DAY);				/* seq 8 */
+	write_export(path("x"), &w, NULL, 0);
+	opts_init(&o, path("x"));
+	run(&o, &a);
+	/* a node stores all of it rightly: nothing is a finding */
+	cr_assert_eq(a.f_total, 0);
+	cr_assert_eq(a.acc[CL_ACC_FORK], 1);
+	cr_assert_eq(a.acc[CL_ACC_DISPUTED], 1);
+	cr_assert_eq(a.void_by_reason[CL_VOID_NO_CREDENTIAL], 1);
+	cr_assert_eq(a.void_by_reason[CL_VOID_NO_DEFINE], 2, "seq 6 and 7");
+	cr_assert_eq(a.log.counts.forks, 1);
+	for (i = 0; i < a.author_cnt; i++)
+		if (!a.author[i].authority)
+			iss = &a.author[i];
+	cr_assert_not_null(iss);
+	cr_assert_eq(iss->fork_seq, 7);
+	cr_assert_eq(iss->fork_pos[0], first, "the chain's event at 7");
+	cr_assert_eq(iss->fork_pos[1], other, "the other one");
+	cr_assert_eq(iss->disputed, 1);
+	/* the chain's event at the fork point has no effect */
+	cr_assert_eq(a.ineffective_total, 1);
+	cr_assert_eq(a.ineffective[0].pos, first);
+	cr_assert_not_null(strstr(a.ineffective[0].why, "fork"));
+	cr_assert_eq(a.log.by_status[CL_ST_DISPUTED], 2, "seq 7 and 8");
+	cr_assert_eq(a.log.by_status[CL_ST_VOID], 1);
+	cl_audit_free(&a);
+}
+
 /* Write raw bytes at the end of file p. */
 static void
 append_raw(const char *p, const void *b, size_t len)
