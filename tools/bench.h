@@ -55,4 +55,11 @@ size_t	cl__bench_signed_msg(const uint8_t netid[static CL_ID_LEN],
  */
 int	cl__bench_node(int argc, char **argv);
 
+/*
+ * credledger-bench audit: the auditor's replay of a million events
+ * against the two-core verify rate, its memory, and proofs per second
+ * (bench_audit.c).  Returns the exit status.
+ */
+int	cl__bench_audit(int argc, char **argv);
+
 #endif
