@@ -558,15 +558,12 @@ main(int argc, char **argv)
 		printf("usage: credledger-bench store [--events N] [--dir DIR] "
 		    "[--out FILE]\n"
 		    "       credledger-bench node [--quick] [options]\n"
+		    "       credledger-bench audit [--events N] [options]\n"
 		    "  store  the ledger's ingest against the verify and "
 		    "LMDB append limits\n"
-		    "       credledger-bench audit [--events N] [options]\n"
 		    "  node   a credledger-node over its client port: ingest, "
 		    "queries, memory\n"
 		    "         (credledger-bench node --help)\n"
-		    "  http   GET /v1/credentials/{id} under wrk, beside nginx "
-		    "with the same answer\n"
-		    "         (credledger-bench http --help)\n"
 		    "  audit  the auditor's replay of 1,000,000 events, and "
 		    "proofs per second\n"
 		    "         (credledger-bench audit --help)\n");
@@ -578,8 +575,8 @@ main(int argc, char **argv)
 		return cl__bench_node(argc - 1, argv + 1);
 	if (strcmp(argv[1], "gossip") == 0)
 		return cl__bench_gossip(argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return cl__bench_audit(argc - 1, argv + 1);
 	fprintf(stderr, "credledger-bench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }
-	if (strcmp(argv[1], "audit") == 0)
-		return cl__bench_audit(argc - 1, argv + 1);
