@@ -29,7 +29,17 @@ struct cl_ledger {
 	struct cl_store		 st;
 	struct cl_genesis	 genesis;
 	uint64_t		 log_size;	/* next log position */
+	bool			 no_ref_index;	/* see cl_ledger_replay_only() */
 };
+
+/*
+ * For a ledger rebuilt only to be checked (an audit's scratch store): do
+ * not keep the holder and document-digest indexes, which nothing but
+ * cl_ledger_by_holder() and cl_ledger_by_digest() read (they then answer
+ * nothing).  Every status, head, digest and root is the same: the two
+ * indexes of random keys are most of what applying an event writes.
+ */
+void	cl_ledger_replay_only(struct cl_ledger *l);
 
 /*
  * Open the ledger in directory dir.  With genesis bytes, a new store is

@@ -405,6 +405,8 @@ rep_open(struct ctx *x, struct rep *r, const char *name,
 	/* rebuilt from the log and deleted after: no fsync per batch */
 	if ((err = cl_store_nosync(&r->l.st)) != CL_OK)
 		return fail(x, err, "the scratch store in %s", r->dir);
+	/* nothing here asks by holder or digest: skip those indexes */
+	cl_ledger_replay_only(&r->l);
 	return CL_OK;
 }
 

@@ -1751,3 +1751,47 @@ Test(ledger, credential_and_bundle_in_one_read_are_the_same)
 	cr_assert_eq(a.status, CL_ST_UNKNOWN);
 	cr_assert_null(one, "no proof for an unknown credential");
 }
+
+/* A replay-only ledger answers every status as a full one, keeps no
+ * holder or digest index, and reports the same digest and root. */
+Test(ledger, a_replay_only_ledger_answers_alike_without_ref_indexes)
+{
+	static struct forked	 f;
+	struct tl_ledger	 r;
+	uint8_t			 d1[CL_ID_LEN], d2[CL_ID_LEN], hr[CL_ID_LEN];
+	uint8_t			 root1[32], root2[32], ids[4][CL_ID_LEN];
+	const struct tl_ev	*evs[6];
+	struct cl_result	 res[6];
+	struct cl_counts	 c;
+	uint32_t		 cnt;
+	bool			 more;
+
+	forked_feed(&f);
+	cr_assert_eq(sub(&f.c), CL_ACC_FORK);
+	tl_ledger_open(&r, &net);
+	cl_ledger_replay_only(&r.l);
+	evs[0] = &f.acc;
+	evs[1] = &f.def;
+	evs[2] = &f.a;
+	evs[3] = &f.b;
+	evs[4] = &f.d;
+	evs[5] = &f.c;
+	tl_submit_batch(&r.l, evs, 6, res);
+	digest(d1);
+	cr_assert_eq(cl_ledger_digest(&r.l, d2), CL_OK);
+	cr_assert_arr_eq(d1, d2, CL_ID_LEN);
+	counts(&c);
+	cr_assert_eq(cl_ledger_root(&tl.l, c.log, root1), CL_OK);
+	cr_assert_eq(cl_ledger_root(&r.l, c.log, root2), CL_OK);
+	cr_assert_arr_eq(root1, root2, 32);
+	cr_assert_eq(tl_status(&r.l, f.a.id), tl_status(&tl.l, f.a.id));
+	cr_assert_eq(tl_status(&r.l, f.d.id), CL_ST_DISPUTED);
+	ref(hr, 0x42, 1);			/* a's holder */
+	cr_assert_eq(cl_ledger_by_holder(&r.l, hr, ids, &cnt, &more),
+	    CL_OK);
+	cr_assert_eq(cnt, 0, "no holder index");
+	cr_assert_eq(cl_ledger_by_holder(&tl.l, hr, ids, &cnt, &more),
+	    CL_OK);
+	cr_assert_gt(cnt, 0, "the full ledger has it");
+	tl_ledger_close(&r);
+}
