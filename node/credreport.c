@@ -24,10 +24,10 @@ cl_supervision_name(uint64_t sup)
 	return sup >= CL_SUP_NONE && sup <= CL_SUP_MAX ? sup_names[sup] : "?";
 }
 
-void
-cl_report_check(struct cl_report *r, const struct cl_genesis *g,
-    const uint8_t id[static CL_ID_LEN], bool online, unsigned node_status,
-    unsigned node_void, const uint8_t *bundle, size_t len, uint64_t now)
+static void
+report_check(struct cl_report *r, const struct cl_genesis *g,
+    const uint8_t *id, bool online, unsigned node_status, unsigned node_void,
+    const uint8_t *bundle, size_t len, uint64_t now, bool held)
 {
 	struct cl_where	where = { NULL };
 
@@ -46,7 +46,9 @@ cl_report_check(struct cl_report *r, const struct cl_genesis *g,
 		    "proof for its answer");
 		return;
 	}
-	r->err = cl_bundle_check(&r->b, g, bundle, len, id, now, &where);
+	r->err = held ?
+	    cl_bundle_check_held(&r->b, g, bundle, len, id, now, &where) :
+	    cl_bundle_check(&r->b, g, bundle, len, id, now, &where);
 	if (r->err != CL_OK) {
 		(void)snprintf(r->why, sizeof(r->why), "the proof does not "
 		    "check: %s%s%s", cl_strerror(r->err),
@@ -61,6 +63,24 @@ cl_report_check(struct cl_report *r, const struct cl_genesis *g,
 		    "its proof says %s", cl_status_name(node_status),
 		    cl_status_name(r->b.result.status));
 	}
+}
+
+void
+cl_report_check(struct cl_report *r, const struct cl_genesis *g,
+    const uint8_t id[static CL_ID_LEN], bool online, unsigned node_status,
+    unsigned node_void, const uint8_t *bundle, size_t len, uint64_t now)
+{
+	report_check(r, g, id, online, node_status, node_void, bundle, len,
+	    now, false);
+}
+
+void
+cl_report_check_held(struct cl_report *r, const struct cl_genesis *g,
+    const uint8_t id[static CL_ID_LEN], unsigned node_status,
+    unsigned node_void, const uint8_t *bundle, size_t len, uint64_t now)
+{
+	report_check(r, g, id, true, node_status, node_void, bundle, len, now,
+	    true);
 }
 
 unsigned

@@ -50,6 +50,16 @@ void	cl_report_check(struct cl_report *r, const struct cl_genesis *g,
 	    unsigned node_status, unsigned node_void, const uint8_t *bundle,
 	    size_t len, uint64_t now);
 
+/*
+ * The same for a node's own answer: its bundle is built from events the
+ * node verified when it stored them, so the signatures are not verified
+ * again (cl_bundle_check_held()); everything else is.
+ */
+void	cl_report_check_held(struct cl_report *r, const struct cl_genesis *g,
+	    const uint8_t id[static CL_ID_LEN], unsigned node_status,
+	    unsigned node_void, const uint8_t *bundle, size_t len,
+	    uint64_t now);
+
 /* The status told: the proof's when checked, else the node's. */
 unsigned	cl_report_status(const struct cl_report *r);
 

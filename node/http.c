@@ -510,15 +510,14 @@ cred_json(struct ctx *x, const uint8_t id[CL_ID_LEN], json_t **out,
 	*out = NULL;
 	if ((a = malloc(sizeof(*a))) == NULL)
 		return CL_ENOMEM;
-	err = cl_ledger_credential(x->l, id, x->now, a);
-	if (err == CL_OK && a->status != CL_ST_UNKNOWN)
-		err = cl_ledger_bundle(x->l, a, &bundle, &blen);
+	err = cl_ledger_credential_bundle(x->l, id, x->now, a, &bundle, &blen);
 	if (err == CL_OK) {
 		*status = a->status;
 		/* valid now, expired once past valid_until */
 		*until = a->status == CL_ST_VALID && a->valid_until != 0 ?
 		    a->valid_until + 1 : UINT64_MAX;
-		cl_report_check(&r, &x->l->genesis, id, true, a->status,
+		/* its signatures were verified when the node stored them */
+		cl_report_check_held(&r, &x->l->genesis, id, a->status,
 		    a->void_reason, bundle, blen, x->now);
 		if (r.err != CL_OK)
 			cl_log_err(comp, "the node's own proof does not "

@@ -60,6 +60,16 @@ CL_NODISCARD cl_err	cl_bundle_check(struct cl_bundle *b,
 			    size_t len, const uint8_t cred[static CL_ID_LEN],
 			    uint64_t now, struct cl_where *where);
 
+/*
+ * The same, but for a bundle a node built from events it verified when it
+ * stored them: every check but the signatures (ids are still computed
+ * from the bytes).  Never for a bundle from elsewhere.
+ */
+CL_NODISCARD cl_err	cl_bundle_check_held(struct cl_bundle *b,
+			    const struct cl_genesis *g, const uint8_t *in,
+			    size_t len, const uint8_t cred[static CL_ID_LEN],
+			    uint64_t now, struct cl_where *where);
+
 void	cl_bundle_free(struct cl_bundle *);
 
 #endif

@@ -183,3 +183,44 @@ Test(bundle, unrelated_event_is_refused)
 	cr_assert_not_null(where.field);
 	cl_genesis_free(&g);
 }
+
+/*
+ * The node's own check of its answer: the same result as a verifier's,
+ * everything but the signatures checked (a flipped signature byte passes
+ * it, and only it; a changed id does not).
+ */
+Test(bundle, a_held_check_skips_only_the_signatures)
+{
+	struct cl_cred_answer	 a;
+	struct cl_bundle	 b, h;
+	struct cl_genesis	 g;
+	uint8_t			*bytes, other[CL_ID_LEN];
+	size_t			 len;
+
+	cr_assert_eq(cl_ledger_credential(&tl.l, iss.id, TL_NOW, &a), CL_OK);
+	cr_assert_eq(cl_ledger_bundle(&tl.l, &a, &bytes, &len), CL_OK);
+	cr_assert_eq(cl_genesis_decode(&g, net.genesis, net.genesis_len,
+	    NULL), CL_OK);
+	cr_assert_eq(cl_bundle_check(&b, &g, bytes, len, iss.id, TL_NOW,
+	    NULL), CL_OK);
+	cr_assert_eq(cl_bundle_check_held(&h, &g, bytes, len, iss.id, TL_NOW,
+	    NULL), CL_OK);
+	cr_assert_eq(h.result.status, b.result.status);
+	cr_assert_eq(h.ev_cnt, b.ev_cnt);
+	cr_assert_arr_eq(h.id[0], b.id[0], CL_ID_LEN, "ids from the bytes");
+	cl_bundle_free(&b);
+	cl_bundle_free(&h);
+	/* the last byte of the bundle is its last event's signature's */
+	bytes[len - 1] ^= 0x01;
+	cr_assert_eq(cl_bundle_check(&b, &g, bytes, len, iss.id, TL_NOW,
+	    NULL), CL_EBADSIG);
+	cr_assert_eq(cl_bundle_check_held(&h, &g, bytes, len, iss.id, TL_NOW,
+	    NULL), CL_OK, "not verified again");
+	cl_bundle_free(&h);
+	bytes[len - 1] ^= 0x01;
+	memset(other, 0x11, sizeof(other));
+	cr_assert_eq(cl_bundle_check_held(&h, &g, bytes, len, other, TL_NOW,
+	    NULL), CL_EBUNDLE, "another credential's bundle");
+	free(bytes);
+	cl_genesis_free(&g);
+}
