@@ -5,6 +5,7 @@
  *
  *   credledger-bench store [--events N] [--dir DIR] [--out FILE]
  *   credledger-bench node [--quick] [options]   (bench_node.c)
+ *   credledger-bench http [--quick] [options]   (bench_http.c)
  *
  * store: signed events verified and durably committed per second through
  * the ledger, in batches of 1, 100 and 10,000, as a ratio to
@@ -26,6 +27,7 @@
 
 #include "bench.h"
 #include "bench_gossip.h"
+#include "bench_http.h"
 #include "event.h"
 #include "genesis.h"
 #include "hex.h"
@@ -558,12 +560,16 @@ main(int argc, char **argv)
 		printf("usage: credledger-bench store [--events N] [--dir DIR] "
 		    "[--out FILE]\n"
 		    "       credledger-bench node [--quick] [options]\n"
+		    "       credledger-bench http [--quick] [options]\n"
 		    "       credledger-bench audit [--events N] [options]\n"
 		    "  store  the ledger's ingest against the verify and "
 		    "LMDB append limits\n"
 		    "  node   a credledger-node over its client port: ingest, "
 		    "queries, memory\n"
 		    "         (credledger-bench node --help)\n"
+		    "  http   GET /v1/credentials/{id} under wrk, beside nginx "
+		    "with the same answer\n"
+		    "         (credledger-bench http --help)\n"
 		    "  audit  the auditor's replay of 1,000,000 events, and "
 		    "proofs per second\n"
 		    "         (credledger-bench audit --help)\n");
@@ -575,6 +581,8 @@ main(int argc, char **argv)
 		return cl__bench_node(argc - 1, argv + 1);
 	if (strcmp(argv[1], "gossip") == 0)
 		return cl__bench_gossip(argc - 1, argv + 1);
+	if (strcmp(argv[1], "http") == 0)
+		return cl__bench_http(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cl__bench_audit(argc - 1, argv + 1);
 	fprintf(stderr, "credledger-bench: unknown benchmark '%s'\n", argv[1]);
