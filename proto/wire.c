@@ -490,8 +490,10 @@ resp_write(const struct cl_resp *r, cl_err code, const char *msg,
 	cl__w_uint(&w, (uint64_t)code);
 	if (r != NULL)
 		w_body(&w, r);
-	else
+	else if (msg != NULL)
 		cl__w_str(&w, msg, strlen(msg));
+	else
+		w.err = CL_EUSAGE;	/* neither an answer nor words */
 	if ((err = frame_end(&w, buf + head, len)) != CL_OK) {
 		free(buf);
 		return err;
