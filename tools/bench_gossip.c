@@ -78,6 +78,7 @@ struct opts {
 	size_t		 ae_events;
 	size_t		 runs;
 	size_t		 verify_msgs;
+	size_t		 sync_ms;	/* 2: the nodes' sync_ms; 0: default */
 	const char	*parts;
 	const char	*node_bin;
 	const char	*dir;
@@ -91,6 +92,7 @@ struct ctx {
 	struct opts		 o;
 	char			 tmp[CL_BENCH_PATH_CAP];
 	char			 cfg_prop[CL_BENCH_PATH_CAP];
+	char			 cfg_cu[CL_BENCH_PATH_CAP];	/* "": none */
 	struct cl__bench_corpus	 c;		/* parts 2-4 */
 	char			 genesis[CL_BENCH_PATH_CAP];
 	struct cl__bench_corpus	 pc;		/* part 1 */
@@ -666,6 +668,8 @@ struct catchup_run {
 	double		 node_cores;	/* the new node */
 	double		 peer_cores;	/* the 2 peers together */
 	double		 other_cores;	/* the rest of the machine */
+	double		 copies;	/* received per event held */
+	double		 dups;		/* ... of events held already */
 	bool		 hc_ok;
 	double		 hc_rate;	/* blocks/s */
 	double		 hc_secs;
@@ -948,12 +952,14 @@ cnet_start(struct ctx *x, struct cnet *cn)
 {
 	struct cl_wire_status	 st[2];
 	const char		*gossip[] = { "--gossip", "127.0.0.1:0",
-	    NULL };
+	    "--config", x->cfg_cu, NULL };
 	char			 name[16];
 	size_t			 i, f = 2 * x->o.issuers;
 	double			 t;
 
 	memset(cn, 0, sizeof(*cn));
+	if (x->cfg_cu[0] == '\0')
+		gossip[2] = NULL;
 	for (i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), "catchup-peer%zu", i + 1);
 		cl__bench_node_start(&cn->p[i], x->o.node_bin, x->tmp, name,
@@ -1000,7 +1006,8 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 {
 	struct cl__bench_node	 nd;
 	struct cl_wire_status	 want, st;
-	const char		*with[6];
+	struct cl_resp		 pr;
+	const char		*with[8];
 	char			 p1[32], p2[32], name[32];
 	uint64_t		 t_end, last;
 	double			 pc0, pc1, b0, b1, s0, s1;
@@ -1015,7 +1022,9 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 	with[1] = p1;
 	with[2] = "--peer";
 	with[3] = p2;
-	with[4] = NULL;
+	with[4] = x->cfg_cu[0] != '\0' ? "--config" : NULL;
+	with[5] = x->cfg_cu;
+	with[6] = NULL;
 	snprintf(name, sizeof(name), "catchup-fresh-%zu", run + 1);
 	pc0 = cl__bench_proc_cpu(cn->p[0].pid) +
 	    cl__bench_proc_cpu(cn->p[1].pid);
@@ -1055,11 +1064,17 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 	    res->node_cores - res->peer_cores;
 	if (res->other_cores < 0)
 		res->other_cores = 0;
+	cl__bench_peers(&nd, &pr);
+	res->copies = (double)pr.u.peers.g.events_in / (double)cn->size;
+	res->dups = (double)pr.u.peers.g.dups_in / (double)cn->size;
+	cl_resp_free(&pr);
 	cl__bench_say("catch-up %zu/%zu: verify limit %.0f/s; %llu events in "
 	    "%.1f s: %.0f/s, %.2f of the limit (node %.2f cores, peers %.2f, "
-	    "other load %.2f)", run + 1, x->o.runs, res->verify,
+	    "other load %.2f; %.3f copies received per event, %.3f "
+	    "duplicates)", run + 1, x->o.runs, res->verify,
 	    (unsigned long long)cn->size, res->secs, res->rate, res->ratio,
-	    res->node_cores, res->peer_cores, res->other_cores);
+	    res->node_cores, res->peer_cores, res->other_cores, res->copies,
+	    res->dups);
 	cl__bench_node_stop(&nd);
 	if (!x->o.keep) {
 		cl__bench_rmtree(nd.data);
@@ -1599,7 +1614,12 @@ report_catchup(FILE *f, const struct ctx *x, const struct report *rp)
 	const struct catchup_run	*r;
 	size_t				 i, n = o->runs;
 	double				 ratio;
+	char				 sync_note[128] = "";
 
+	if (x->cfg_cu[0] != '\0')
+		snprintf(sync_note, sizeof(sync_note), "\n- **not the "
+		    "defaults**: the three nodes run with `sync_ms = %zu`",
+		    o->sync_ms);
 	fprintf(f, "## 2. Catch-up of %zu events from 2 peers\n\n"
 	    "- stream: %zu signed events of %zu feeds: an authority "
 	    "ACCREDITs %zu issuers, each DEFINEs a micro-credential, then "
@@ -1619,32 +1639,39 @@ report_catchup(FILE *f, const struct ctx *x, const struct report *rp)
 	    "- CPU: user + system time of the new node over the run ÷ its "
 	    "length, in cores; the peers' together likewise; *other load*: "
 	    "the machine's user + system + steal time (/proc/stat) less the "
-	    "three nodes' and the bench's, i.e. work that was not ours\n\n"
+	    "three nodes' and the bench's, i.e. work that was not ours\n"
+	    "- copies: events the new node received over gossip (PEERS' "
+	    "`events_in`, after the run) ÷ events held; *duplicates*: the "
+	    "part of them it held already (`dups_in`); events of authors it "
+	    "did not know yet are in the copies, not in the duplicates%s\n\n"
 	    "| run | verify limit, 2 cores (events/s) | catch-up (events/s) | "
 	    "÷ verify | target | seconds | of which until ready | new node "
-	    "CPU (cores) | peers' CPU (cores) | other load (cores) |\n"
-	    "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n",
+	    "CPU (cores) | peers' CPU (cores) | other load (cores) | copies "
+	    "per event | of which duplicates |\n"
+	    "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n",
 	    rp->cn.size, rp->cn.size, o->issuers + 1, o->issuers,
 	    x->c.len[2 * o->issuers], x->ev_mean, rp->cn.ingest[0],
 	    rp->cn.ingest[1], (unsigned long long)rp->cn.feeds,
 	    STATUS_EVERY_MS, CL_BENCH_VERIFY_THREADS,
-	    x->vm.n);
+	    x->vm.n, sync_note);
 	for (i = 0; i < n; i++) {
 		r = &rp->cu[i];
 		fprintf(f, "| %zu | %.0f | %.0f | %.2f | ≥ %.1f: %s | %.1f | "
-		    "%.2f | %.2f | %.2f | %.2f |\n", i + 1, r->verify,
-		    r->rate, r->ratio, CATCHUP_TARGET,
+		    "%.2f | %.2f | %.2f | %.2f | %.3f | %.3f |\n", i + 1,
+		    r->verify, r->rate, r->ratio, CATCHUP_TARGET,
 		    met(r->ratio >= CATCHUP_TARGET), r->secs, r->ready_s,
-		    r->node_cores, r->peer_cores, r->other_cores);
+		    r->node_cores, r->peer_cores, r->other_cores, r->copies,
+		    r->dups);
 	}
 	ratio = MED(rp->cu, n, ratio);
 	fprintf(f, "| **median** | **%.0f** | **%.0f** | **%.2f** | ≥ %.1f: "
-	    "%s | %.1f | %.2f | %.2f | %.2f | %.2f |\n\n",
+	    "%s | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f |\n\n",
 	    MED(rp->cu, n, verify), MED(rp->cu, n, rate), ratio,
 	    CATCHUP_TARGET, met(ratio >= CATCHUP_TARGET),
 	    MED(rp->cu, n, secs), MED(rp->cu, n, ready_s),
 	    MED(rp->cu, n, node_cores), MED(rp->cu, n, peer_cores),
-	    MED(rp->cu, n, other_cores));
+	    MED(rp->cu, n, other_cores), MED(rp->cu, n, copies),
+	    MED(rp->cu, n, dups));
 }
 
 static void
@@ -1883,6 +1910,8 @@ static const struct numopt numopts[] = {
 	    "4: seconds counted per run" },
 	{ "verify-msgs", offsetof(struct opts, verify_msgs), 1000, 1000000,
 	    60000, 10000, "2: signatures of one verify measurement" },
+	{ "sync-ms", offsetof(struct opts, sync_ms), 0, 3600000, 0, 0,
+	    "2: sync_ms of its nodes (0: theirs)" },
 	{ "runs", offsetof(struct opts, runs), 1, RUNS_MAX, 3, 1,
 	    "repetitions of each part (medians reported)" },
 };
@@ -2110,6 +2139,12 @@ cl__bench_gossip(int argc, char **argv)
 	}
 
 	if (part(&x, '2')) {
+		if (x.o.sync_ms != 0) {
+			cl__bench_path(x.cfg_cu, x.tmp, "catchup.conf");
+			len = snprintf(cfg, sizeof(cfg), "[gossip]\nsync_ms = "
+			    "%zu\n", x.o.sync_ms);
+			write_file(x.cfg_cu, cfg, (size_t)len);
+		}
 		rp.cu = cl__bench_calloc(x.o.runs, sizeof(*rp.cu));
 		cnet_start(&x, &rp.cn);
 		if (part(&x, '3')) {
