@@ -24,7 +24,7 @@ cl_config_defaults(struct cl_config *c)
 	c->frame_ms = CL_FRAME_MS;
 	c->max_frame = CL_FRAME_MAX;
 	c->out_max = CL_CONN_OUTBUF_MAX;
-	c->batch_max = CL_SUBMIT_MAX;
+	c->batch_max = CL_BATCH_DEFAULT;
 	c->workers = 0;
 	c->map_max_mib = 0;
 	c->checkpoint_s = CL_CHECKPOINT_S;
