@@ -546,9 +546,25 @@ on_inbound_done(void *arg, const struct cl_submit *sub,
 			break;
 		}
 	}
-	(void)sub;
-	if (l != NULL && bad > 0)
+	if (l != NULL && bad > 0) {
 		misbehaved(l, CL_EBADSIG, "sent events that fail their checks");
+		l = NULL;
+	}
+	/*
+	 * prev_mismatch: the peer's chain and ours part below this event.
+	 * Its event at our head's seq is the other half of a fork proof:
+	 * pull it, or the two nodes would differ for ever (PROTOCOL.md §4.2).
+	 */
+	for (i = 0; l != NULL && i < n; i++) {
+		struct cl__pull *p;
+
+		if (res[i].acc != CL_ACC_PREV_MISMATCH || res[i].head_seq == 0)
+			continue;
+		if ((p = pull_find(g, sub[i].ev.author)) != NULL)
+			pull_drop(g, p);
+		pull(g, l, sub[i].ev.author, res[i].head_seq, res[i].head_seq);
+		break;		/* one is enough: the fork then spreads */
+	}
 	catchup_progress(g);
 	free(in);
 }
