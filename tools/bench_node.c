@@ -1779,31 +1779,47 @@ struct report {
 	double			 burst_s;
 	char			 redis_why[128];
 	char			 redis_ver[64];
+	char			 node_defaults[128];
 };
 
+/* Run argv to its end; its stdout, cut to cap - 1 bytes, into out. */
 static void
-redis_version(const struct redis *rd, char *out, size_t cap)
+run_capture(char *const argv[], char *out, size_t cap)
 {
-	char	*argv[3], buf[256], *p;
+	size_t	 len = 0;
 	ssize_t	 n;
 	int	 pp[2];
 	pid_t	 pid;
 
-	snprintf(out, cap, "redis");
-	argv[0] = (char *)rd->server;
-	argv[1] = "--version";
-	argv[2] = NULL;
+	out[0] = '\0';
 	if (pipe(pp) != 0)
 		return;
 	fcntl(pp[0], F_SETFD, FD_CLOEXEC);
 	pid = spawn(argv, pp[1], -1);
 	close(pp[1]);
-	n = read(pp[0], buf, sizeof(buf) - 1);
+	while (len < cap - 1 &&
+	    (n = read(pp[0], out + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	out[len] = '\0';
 	close(pp[0]);
 	(void)wait_kid(pid);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
+}
+
+static void
+redis_version(const struct redis *rd, char *out, size_t cap)
+{
+	char	*argv[3], buf[256], *p;
+
+	snprintf(out, cap, "redis");
+	argv[0] = (char *)rd->server;
+	argv[1] = "--version";
+	argv[2] = NULL;
+	run_capture(argv, buf, sizeof(buf));
 	/* "Redis server v=7.0.15 sha=..." */
 	if ((p = strstr(buf, "v=")) != NULL) {
 		p[2 + strcspn(p + 2, " \n")] = '\0';
@@ -1811,7 +1827,53 @@ redis_version(const struct redis *rd, char *out, size_t cap)
 	}
 }
 
+/*
+ * The node's defaults for the settings that shape these figures, as its
+ * --help states them: "workers: cores, batch-max: 2000".
+ */
+static void
+node_defaults(const char *bin, char *out, size_t cap)
+{
+	static const char *const keys[] = { "--workers", "--batch-max" };
+	static char	 help[16384];
+	char		*argv[3], *p, *d, *e;
+	size_t		 i, len = 0;
+
+	argv[0] = (char *)bin;
+	argv[1] = "--help";
+	argv[2] = NULL;
+	run_capture(argv, help, sizeof(help));
+	out[0] = '\0';
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((p = strstr(help, keys[i])) == NULL ||
+		    (d = strstr(p, "(default")) == NULL ||
+		    (e = strchr(d, ')')) == NULL || strchr(p, '\n') < d)
+			continue;
+		d += 8;
+		d += strspn(d, " :");
+		len += (size_t)snprintf(out + len, cap - len, "%s%s = %.*s",
+		    len > 0 ? ", " : "", keys[i] + 2, (int)(e - d), d);
+		if (len >= cap)
+			break;
+	}
+	if (out[0] == '\0')
+		snprintf(out, cap, "as its --help says");
+}
+
 #define RUNS_MAX	15
+#define BUSY_CORES	0.25	/* other load that voids a ratio */
+
+/* Under a table: say so when other work shared the machine. */
+static void
+busy_note(FILE *f, double other)
+{
+	if (other <= BUSY_CORES)
+		return;
+	fprintf(f, "**The machine was busy during this part: other work "
+	    "took %.2f cores (median).  The limit and the figure suffer "
+	    "from it unequally, so these ratios do not hold; run again on a "
+	    "quiet machine.**\n\n", other);
+}
 
 /* The median of the double at off in each of n structs of size bytes. */
 static double
@@ -1821,7 +1883,8 @@ med(const void *base, size_t size, size_t off, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		memcpy(&v[i], (const char *)base + i * size + off, sizeof(v[i]));
+		memcpy(&v[i], (const char *)base + i * size + off,
+		    sizeof(v[i]));
 	return median(v, n);
 }
 #define MED(a, n, type, field)	med(a, sizeof(type), offsetof(type, field), n)
@@ -1850,8 +1913,9 @@ report_ingest(FILE *f, const struct ctx *x, const struct report *rp)
 	    "%zu of the same events, measured just before each run\n"
 	    "- CPU: user + system time over the timed part / its length, in "
 	    "cores; *other load*: the machine's user + system + steal time "
-	    "(/proc/stat) less ours, i.e. work that was not ours; written: bytes the node passed to write(2)/pwrite(2) "
-	    "(`wchar` in /proc/PID/io: LMDB's pages, and its answers) over "
+	    "(/proc/stat) less ours, i.e. work that was not ours; written: "
+	    "bytes the node passed to write(2)/pwrite(2) (`wchar` in "
+	    "/proc/PID/io: LMDB's pages, and its answers) over "
 	    "the timed part / its events\n\n"
 	    "| run | verify limit, 2 cores (events/s) | ingest (events/s) | "
 	    "÷ verify | target | node CPU (cores) | bench CPU (cores) | "
@@ -1879,6 +1943,7 @@ report_ingest(FILE *f, const struct ctx *x, const struct report *rp)
 	    MED(rp->in, n, struct ingest_run, cpu.other_cores),
 	    MED(rp->in, n, struct ingest_run, cpu.disk_bytes) / 1024 /
 	    (double)(o->events - SETUP_EVENTS));
+	busy_note(f, MED(rp->in, n, struct ingest_run, cpu.other_cores));
 }
 
 static void
@@ -1950,6 +2015,7 @@ report_queries(FILE *f, const struct ctx *x, const struct report *rp)
 	fprintf(f, "\nTargets: ≥ %.0f queries/s: %s; p99 < %.0f µs: %s.\n\n",
 	    QPS_TARGET, met(qps >= QPS_TARGET), P99_TARGET_US,
 	    met(p99 < P99_TARGET_US));
+	busy_note(f, MED(rp->qr, n, struct query_round, q.cpu.other_cores));
 	if (k > 0) {
 		fprintf(f, "redis-benchmark's own figures, in the same "
 		    "runs:\n\n"
@@ -2031,15 +2097,15 @@ write_report(const struct ctx *x, const struct report *rp, int argc,
 	    "runs drift by up to 15 %%); runs per part: %zu, and the "
 	    "figures are their medians.\n\n"
 	    "The bench starts `credledger-node run --listen 127.0.0.1:0` "
-	    "with its defaults (signature-checking workers = cores, "
-	    "`batch_max` 10000, LMDB durable commits) on a fresh data "
+	    "with its defaults (%s; durable commits) on a fresh data "
 	    "directory under %s, talks to it over TCP on loopback, and stops "
 	    "it with SIGTERM.  The load generator is one thread of the bench "
 	    "(epoll over nonblocking sockets, requests pipelined with "
 	    "writev); node and bench share the machine's %ld cores.  The "
 	    "stream is `credledger-bench store`'s: 16 ACCREDIT, 16 DEFINE, "
 	    "then ISSUEs round-robin over 16 issuers with one REVOKE in "
-	    "twenty (ISSUE ≈ %zu bytes).\n\n", o->runs, o->dir,
+	    "twenty (ISSUE ≈ %zu bytes).\n\n", o->runs, rp->node_defaults,
+	    o->dir,
 	    sysconf(_SC_NPROCESSORS_ONLN), x->c.len[SETUP_EVENTS]);
 	report_ingest(f, x, rp);
 	report_queries(f, x, rp);
@@ -2266,6 +2332,9 @@ cl__bench_node(int argc, char **argv)
 		fail("%s: %s", x.genesis, strerror(errno));
 	write_all(fd, x.c.genesis, x.c.genesis_len);
 	close(fd);
+
+	node_defaults(x.o.node_bin, rp.node_defaults,
+	    sizeof(rp.node_defaults));
 
 	/* 1: ingest, a fresh node per run */
 	rp.in = xcalloc(x.o.runs, sizeof(*rp.in));
