@@ -24,6 +24,15 @@
 #define UNSOLICITED_MAX	20000
 /* Pulls in flight on one link: catch-up spreads over the links. */
 #define LINK_PULLS_MAX	8
+/* Feeds remembered per link to pull next (HEADS_MAX, and announces). */
+#define WANT_MAX	(2 * CL_G_HEADS_MAX)
+/*
+ * New pulls wait while the server holds this many batches (batch_max
+ * events each) not yet committed: enough that the checking threads
+ * have work while one batch commits and the next requests travel, and
+ * no more, or a fast peer would queue its whole ledger in our memory.
+ */
+#define QUEUE_BATCHES	4
 
 static const char comp[] = "gossip";
 
@@ -38,12 +47,31 @@ struct cl__peer {
 	uint64_t	 backoff;
 };
 
-/* A pull in flight: one per author, so two peers never both send it. */
+/*
+ * A feed being pulled: one record per author, whoever it is pulled from,
+ * so two peers never both send one range.  The record outlives the
+ * request: until the events it brought are committed, it says which seqs
+ * are queued already, so that neither the next round nor another link
+ * pulls them again (the ledger's head lags the queue by a few batches).
+ */
 struct cl__pull {
 	uint8_t		 author[32];
-	uint64_t	 link_id;
-	uint64_t	 upto;		/* the seq the peer has */
+	uint64_t	 id;		/* tells it from a later pull of the feed */
+	uint64_t	 link_id;	/* the link that has the feed up to upto */
+	uint64_t	 upto;		/* the seq that peer has */
+	uint64_t	 next;		/* the first seq not yet received */
+	uint64_t	 asked;		/* the request in flight: its from seq;
+					   0: none */
+	uint64_t	 asked_no;	/* the link's count of requests then */
 	uint64_t	 expires;
+	uint32_t	 jobs;		/* submissions of its events not yet
+					   committed */
+};
+
+/* A feed a peer has further than we do, not yet pulled. */
+struct want {
+	uint8_t		 author[32];
+	uint64_t	 upto;
 };
 
 struct cl__ban {
@@ -59,7 +87,12 @@ struct lpeer {
 	uint64_t		 events_in, events_out;
 	uint64_t		 unsolicited;
 	uint64_t		 last_sync;
-	uint32_t		 pulls_open;
+	uint32_t		 pulls_open;	/* requests in flight */
+	uint64_t		 asks;		/* requests sent, all time */
+	struct want		*want;		/* from its last HEADS and
+						   announces, in author order */
+	uint32_t		 want_cnt, want_cap;
+	uint8_t			(*buckets)[32];	/* its last BUCKETS */
 	bool			 hello;
 	bool			 misbehaved;
 	char			 host[48];
@@ -273,24 +306,68 @@ pull_find(struct cl_gossip *g, const uint8_t *author)
 	return NULL;
 }
 
+/* Has the server room for more pulled events? */
+static bool
+queue_open(struct cl_gossip *g)
+{
+	return cl_server_queued(g->srv) < QUEUE_BATCHES * g->cfg->batch_max;
+}
+
+static bool
+link_full(struct cl_link *l)
+{
+	return lp(l)->pulls_open >= LINK_PULLS_MAX;
+}
+
+/* The request of p is answered, or will not be. */
+static void
+pull_unask(struct cl_gossip *g, struct cl__pull *p)
+{
+	struct cl_link	*l;
+
+	if (p->asked == 0)
+		return;
+	if ((l = link_by_id(g, p->link_id)) != NULL && lp(l)->pulls_open > 0)
+		lp(l)->pulls_open--;
+	p->asked = 0;
+}
+
+/* Forget p (invalidates pointers into g->pulls). */
 static void
 pull_drop(struct cl_gossip *g, struct cl__pull *p)
 {
-	struct cl_link	*l = link_by_id(g, p->link_id);
-
-	if (l != NULL && lp(l)->pulls_open > 0)
-		lp(l)->pulls_open--;
+	pull_unask(g, p);
 	*p = g->pulls[--g->pull_cnt];
 }
 
-/* Ask for the next range of p's feed, from seq from. */
+/*
+ * Drop p once nothing is asked, nothing of it waits for its commit, and
+ * there is nothing more to ask (or no link to ask).  Returns whether it
+ * went.
+ */
+static bool
+pull_settle(struct cl_gossip *g, struct cl__pull *p)
+{
+	if (p->asked != 0 || p->jobs > 0)
+		return false;
+	if (p->next <= p->upto && link_by_id(g, p->link_id) != NULL)
+		return false;		/* paused: fill() goes on with it */
+	pull_drop(g, p);
+	return true;
+}
+
+/* Ask l for p's feed from seq from (to p->upto, at most PULL_MAX). */
 static void
-pull_send(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
+pull_ask(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
     uint64_t from)
 {
 	struct cl_gm	m;
 
+	p->link_id = lp(l)->id;
+	p->asked = from;
+	p->asked_no = ++lp(l)->asks;
 	p->expires = now_ms(g) + PULL_TIMEOUT_MS;
+	lp(l)->pulls_open++;
 	memset(&m, 0, sizeof(m));
 	m.type = CL_G_PULL;
 	memcpy(m.author, p->author, 32);
@@ -302,34 +379,44 @@ pull_send(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
 
 /*
  * Ask l for author's events from seq from on (the peer has upto).  One
- * pull per author in flight, whoever it is with.
+ * request per author in flight, whoever it is with, and none for seqs
+ * queued for commit already.  urgent: even when the link's requests or
+ * the server's queue are full.  Returns false when it must wait (the
+ * caller keeps it for later), true when it is asked or need not be.
  */
-static void
+static bool
 pull(struct cl_gossip *g, struct cl_link *l, const uint8_t *author,
-    uint64_t from, uint64_t upto)
+    uint64_t from, uint64_t upto, bool urgent)
 {
 	struct cl__pull	*p = pull_find(g, author), *np;
 
-	if (p != NULL && p->expires > now_ms(g))
-		return;
-	if (p != NULL)
-		pull_drop(g, p);
-	if (lp(l)->pulls_open >= LINK_PULLS_MAX)
-		return;			/* the next round gives it to another */
-	if (g->pull_cnt == g->pull_cap) {
-		size_t cap = g->pull_cap ? 2 * g->pull_cap : 64;
+	if (p != NULL && p->asked != 0)
+		return true;		/* on its way */
+	if (p != NULL && p->jobs > 0 && p->next > from)
+		from = p->next;
+	if (upto < from)
+		return true;
+	if (!urgent && (link_full(l) || !queue_open(g)))
+		return false;
+	if (p == NULL) {
+		if (g->pull_cnt == g->pull_cap) {
+			size_t cap = g->pull_cap ? 2 * g->pull_cap : 64;
 
-		if ((np = realloc(g->pulls, cap * sizeof(*np))) == NULL)
-			return;
-		g->pulls = np;
-		g->pull_cap = cap;
+			if ((np = realloc(g->pulls, cap * sizeof(*np))) ==
+			    NULL)
+				return false;
+			g->pulls = np;
+			g->pull_cap = cap;
+		}
+		p = &g->pulls[g->pull_cnt++];
+		memset(p, 0, sizeof(*p));
+		memcpy(p->author, author, 32);
+		p->id = ++g->next_pull_id;
 	}
-	p = &g->pulls[g->pull_cnt++];
-	memcpy(p->author, author, 32);
-	p->link_id = lp(l)->id;
 	p->upto = upto;
-	lp(l)->pulls_open++;
-	pull_send(g, l, p, from);
+	p->next = from;
+	pull_ask(g, l, p, from);
+	return true;
 }
 
 static void
@@ -363,9 +450,93 @@ takes(struct cl_gossip *g, const uint8_t *author, const struct cl_head *mine)
 	    &known) == CL_OK && known);
 }
 
+/* Remember that l has author's feed up to upto, to pull it from there. */
+static void
+want_add(struct cl_link *l, const uint8_t *author, uint64_t upto)
+{
+	struct lpeer	*p = lp(l);
+	struct want	*nw;
+
+	if (p->want_cnt == p->want_cap) {
+		uint32_t cap = p->want_cap ? 2 * p->want_cap : 256;
+
+		if (p->want_cap >= WANT_MAX ||
+		    (nw = realloc(p->want, cap * sizeof(*nw))) == NULL)
+			return;		/* the next round finds it again */
+		p->want = nw;
+		p->want_cap = cap;
+	}
+	memcpy(p->want[p->want_cnt].author, author, 32);
+	p->want[p->want_cnt++].upto = upto;
+}
+
+/* Pull w from l now?  Returns false to keep it for later. */
+static bool
+want_take(struct cl_gossip *g, struct cl_link *l, const struct want *w)
+{
+	struct cl_head	mine;
+	cl_err		err;
+
+	err = cl_ledger_head(g->ledger, w->author, &mine);
+	if (err == CL_ENOTFOUND)
+		memset(&mine, 0, sizeof(mine));
+	else if (err != CL_OK)
+		return true;		/* the next round asks again */
+	if (mine.fork_seq != 0 || w->upto <= mine.seq)
+		return true;
+	if (!takes(g, w->author, &mine))
+		return false;		/* once its ACCREDIT is in */
+	return pull(g, l, w->author, mine.seq + 1, w->upto, false);
+}
+
 /*
- * Our side of a head comparison: pull what the peer has and we lack.
- * Returns whether the heads differ by seq or fork state.
+ * Keep l's requests and the server's queue full: go on with the feeds
+ * paused on l, then pull what l has that we lack, in the order its HEADS
+ * gave.  Called whenever a request is answered or a commit makes room,
+ * so a catch-up does not wait for the next round between two feeds.
+ */
+static void
+fill(struct cl_gossip *g, struct cl_link *l)
+{
+	struct lpeer	*lpp;
+	size_t		 i;
+	uint32_t	 r, k;
+
+	if (l->state != CL_LINK_UP)
+		return;
+	lpp = lp(l);
+	for (i = 0; i < g->pull_cnt; i++) {
+		struct cl__pull *p = &g->pulls[i];
+
+		if (p->link_id != lpp->id || p->asked != 0 ||
+		    p->next > p->upto)
+			continue;
+		if (link_full(l) || !queue_open(g))
+			return;
+		pull_ask(g, l, p, p->next);
+	}
+	for (r = 0, k = 0; r < lpp->want_cnt; r++) {
+		if (link_full(l) || !queue_open(g) ||
+		    !want_take(g, l, &lpp->want[r]))
+			lpp->want[k++] = lpp->want[r];
+	}
+	lpp->want_cnt = k;
+}
+
+/* Fill every link: the server's queue has room again. */
+static void
+fill_all(struct cl_gossip *g)
+{
+	struct cl_link	*l;
+
+	for (l = g->links; l != NULL; l = l->next)
+		fill(g, l);
+}
+
+/*
+ * Our side of a head comparison: note what the peer has and we lack,
+ * for fill() to pull.  Returns whether the heads differ by seq or fork
+ * state.
  */
 static bool
 compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
@@ -386,19 +557,21 @@ compare_head(struct cl_gossip *g, struct cl_link *l, const struct cl_ghead *h)
 		memcpy(m.author, h->author, 32);
 		send_msg(l, CL_PRIO_CONTROL, &m);
 	}
-	if (mine.fork_seq == 0 && h->seq > mine.seq &&
-	    takes(g, h->author, &mine))
-		pull(g, l, h->author, mine.seq + 1, h->seq);
+	if (mine.fork_seq == 0 && h->seq > mine.seq)
+		want_add(l, h->author, h->seq);
 	return h->seq != mine.seq || h->fork_seq != mine.fork_seq ||
 	    h->fork_held != mine.fork_held;
 }
 
 /*
- * The heads of the buckets whose digests differ.  A bucket in which no
- * head differs by seq or fork state holds a feed with another head at
- * the same seq: an equivocation of equal length on both sides, which no
- * seq shows (HEADS carries no head ids).  Pull the peer's head of each
- * such feed: the one that differs from ours is a fork proof.
+ * The heads of the buckets whose digests differ: they replace what l was
+ * known to have.  A bucket in which no head differs by seq or fork state
+ * holds a feed with another head at the same seq: an equivocation of
+ * equal length on both sides, which no seq shows (HEADS carries no head
+ * ids).  Pull the peer's head of each such feed: the one that differs
+ * from ours is a fork proof.  Unless the bucket is equal by now: while
+ * catching up, our commits during the round trip make buckets equal
+ * that differed when the peer sent them, and those heads are ours.
  */
 static void
 on_heads(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
@@ -406,20 +579,30 @@ on_heads(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 	uint8_t			 seen[CL_G_BUCKETS_N / 8];
 	const struct cl_ghead	*h;
 	uint32_t		 i;
+	unsigned		 b;
+	bool			 cached;
 
 	memset(seen, 0, sizeof(seen));
+	lp(l)->want_cnt = 0;
 	for (i = 0; i < m->heads_cnt && l->state == CL_LINK_UP; i++) {
 		h = &m->heads[i];
 		if (compare_head(g, l, h))
 			seen[h->author[0] / 8] |= (uint8_t)(1u <<
 			    (h->author[0] % 8));
 	}
+	cached = lp(l)->buckets != NULL && sync_cache(g) == CL_OK;
 	for (i = 0; i < m->heads_cnt && l->state == CL_LINK_UP; i++) {
 		h = &m->heads[i];
-		if ((seen[h->author[0] / 8] & (1u << (h->author[0] % 8))) ==
-		    0 && h->seq > 0 && h->fork_seq == 0)
-			pull(g, l, h->author, h->seq, h->seq);
+		b = h->author[0];
+		if ((seen[b / 8] & (1u << (b % 8))) != 0 || h->seq == 0 ||
+		    h->fork_seq != 0)
+			continue;
+		if (cached && memcmp(lp(l)->buckets[b], g->buckets[b], 32) ==
+		    0)
+			continue;
+		(void)pull(g, l, h->author, h->seq, h->seq, true);
 	}
+	fill(g, l);
 }
 
 static void
@@ -494,7 +677,8 @@ send_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *in)
 struct inbound {
 	struct cl_gossip	*g;
 	uint64_t		 link_id;
-	bool			 pulled;
+	uint8_t			 author[32];	/* of the pull it answered */
+	uint64_t		 pull_id;	/* 0: none */
 };
 
 static void
@@ -502,9 +686,10 @@ catchup_progress(struct cl_gossip *g)
 {
 	uint64_t	t = now_ms(g);
 
-	if (g->pull_cnt == 0 || t - g->progress_ms < 5000)
+	if (t - g->progress_ms < 5000)
 		return;
-	if (g->progress_ms != 0)
+	if (g->progress_ms != 0 && (g->pull_cnt > 0 ||
+	    g->stats.events_new != g->progress_in))
 		cl_log_info(comp, "catch-up: %llu events in, %.0f/s, %zu "
 		    "feeds in flight, log %llu", (unsigned long long)
 		    g->stats.events_new, (double)(g->stats.events_new -
@@ -515,8 +700,8 @@ catchup_progress(struct cl_gossip *g)
 }
 
 /*
- * Events from a peer are committed: count them, and cut off a peer whose
- * events are forged.  (Pulls went on when the events arrived.)
+ * Events from a peer are committed: count them, cut off a peer whose
+ * events are forged, and pull more now that the queue is shorter.
  */
 static void
 on_inbound_done(void *arg, const struct cl_submit *sub,
@@ -525,10 +710,19 @@ on_inbound_done(void *arg, const struct cl_submit *sub,
 	struct inbound	*in = arg;
 	struct cl_gossip *g = in->g;
 	struct cl_link	*l = link_by_id(g, in->link_id);
+	struct cl__pull	*p;
 	uint32_t	 i, bad = 0;
 
+	if (in->pull_id != 0 && (p = pull_find(g, in->author)) != NULL &&
+	    p->id == in->pull_id) {
+		p->jobs--;
+		if (err != CL_OK && p->jobs == 0)
+			p->upto = p->next - 1;	/* the next round sees */
+		(void)pull_settle(g, p);
+	}
 	if (err != CL_OK) {
 		free(in);
+		fill_all(g);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -554,52 +748,93 @@ on_inbound_done(void *arg, const struct cl_submit *sub,
 	 * prev_mismatch: the peer's chain and ours part below this event.
 	 * Its event at our head's seq is the other half of a fork proof:
 	 * pull it, or the two nodes would differ for ever (PROTOCOL.md §4.2).
+	 * What was queued of the feed after it cannot be taken either.
 	 */
 	for (i = 0; l != NULL && i < n; i++) {
-		struct cl__pull *p;
-
 		if (res[i].acc != CL_ACC_PREV_MISMATCH || res[i].head_seq == 0)
 			continue;
 		if ((p = pull_find(g, sub[i].ev.author)) != NULL)
 			pull_drop(g, p);
-		pull(g, l, sub[i].ev.author, res[i].head_seq, res[i].head_seq);
+		(void)pull(g, l, sub[i].ev.author, res[i].head_seq,
+		    res[i].head_seq, true);
 		break;		/* one is enough: the fork then spreads */
 	}
 	catchup_progress(g);
 	free(in);
+	fill_all(g);
 }
 
 /*
- * The answer to a pull is in: ask for the feed's next range at once, so
- * that the next one travels while this one is checked and committed (the
- * commit queue keeps their order), or end the pull.
+ * Which pull does a non-empty EVENTS answer?  The one of its author on
+ * this link whose request began at its first event; anything else (a
+ * fork proof, a late answer to a pull given up) answers none.
+ */
+static struct cl__pull *
+pull_answered(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m,
+    uint64_t *last)
+{
+	struct cl_event	 first, end;
+	struct cl__pull	*p = NULL;
+
+	cl_ev_init(&first);
+	cl_ev_init(&end);
+	if (cl_ev_decode(&first, m->ev[0], m->ev_len[0], NULL) == CL_OK &&
+	    cl_ev_decode(&end, m->ev[m->ev_cnt - 1],
+	    m->ev_len[m->ev_cnt - 1], NULL) == CL_OK &&
+	    memcmp(first.author, end.author, 32) == 0 &&
+	    end.seq >= first.seq &&
+	    (p = pull_find(g, first.author)) != NULL &&
+	    (p->link_id != lp(l)->id || p->asked != first.seq))
+		p = NULL;
+	*last = end.seq;
+	cl_ev_free(&first);
+	cl_ev_free(&end);
+	return p;
+}
+
+/*
+ * The answer to p is in: ask for the feed's next range at once, so that
+ * it travels while this one is checked and committed (the commit queue
+ * keeps their order), unless the queue is full: fill() goes on with it
+ * when a commit makes room.
  */
 static void
-pull_on(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
+pull_on(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
+    uint64_t last)
 {
-	struct cl_event	 ev;
-	struct cl__pull	*p;
+	pull_unask(g, p);
+	p->next = last + 1;
+	p->jobs++;
+	if (p->next <= p->upto && !link_full(l) && queue_open(g))
+		pull_ask(g, l, p, p->next);
+}
 
-	cl_ev_init(&ev);
-	if (cl_ev_decode(&ev, m->ev[m->ev_cnt - 1], m->ev_len[m->ev_cnt - 1],
-	    NULL) != CL_OK)
-		return;		/* the commit says what was wrong with it */
-	p = pull_find(g, ev.author);
-	if (p != NULL && p->link_id == lp(l)->id) {
-		if (ev.seq < p->upto)
-			pull_send(g, l, p, ev.seq + 1);
-		else
-			pull_drop(g, p);
-	}
-	cl_ev_free(&ev);
+/* An empty answer: the oldest request on l has nothing more. */
+static void
+pull_nothing(struct cl_gossip *g, struct cl_link *l)
+{
+	struct cl__pull	*p = NULL;
+	size_t		 i;
+
+	for (i = 0; i < g->pull_cnt; i++)
+		if (g->pulls[i].link_id == lp(l)->id &&
+		    g->pulls[i].asked != 0 && (p == NULL ||
+		    g->pulls[i].asked_no < p->asked_no))
+			p = &g->pulls[i];
+	if (p == NULL)
+		return;
+	pull_unask(g, p);
+	p->upto = p->next - 1;
+	(void)pull_settle(g, p);
 }
 
 static void
 on_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 {
 	struct inbound	*in;
+	struct cl__pull	*p = NULL;
+	uint64_t	 last = 0;
 	cl_err		 err;
-	uint32_t	 i;
 
 	lp(l)->events_in += m->ev_cnt;
 	g->stats.events_in += m->ev_cnt;
@@ -612,26 +847,33 @@ on_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 		}
 	}
 	if (m->ev_cnt == 0) {
-		/* "nothing more": the pulls on this link are done */
-		for (i = 0; i < g->pull_cnt;)
-			if (g->pulls[i].link_id == lp(l)->id)
-				pull_drop(g, &g->pulls[i]);
-			else
-				i++;
+		pull_nothing(g, l);
+		fill(g, l);
 		return;
 	}
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return;
 	in->g = g;
 	in->link_id = lp(l)->id;
+	if (lp(l)->pulls_open > 0)
+		p = pull_answered(g, l, m, &last);
 	err = cl_server_submit(g->srv, m->ev, m->ev_len, m->ev_cnt, 0, l,
 	    on_inbound_done, in);
 	if (err != CL_OK) {
 		free(in);
+		if (p != NULL) {
+			pull_unask(g, p);
+			p->upto = p->next - 1;
+			(void)pull_settle(g, p);
+		}
 		return;
 	}
-	if (lp(l)->pulls_open > 0)
-		pull_on(g, l, m);
+	if (p != NULL) {
+		memcpy(in->author, p->author, 32);
+		in->pull_id = p->id;
+		pull_on(g, l, p, last);
+		fill(g, l);
+	}
 }
 
 static void
@@ -647,11 +889,10 @@ on_announce(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 			memset(&h, 0, sizeof(h));
 		else if (err != CL_OK)
 			continue;
-		if (h.fork_seq == 0 && m->ann[i].seq > h.seq &&
-		    takes(g, m->ann[i].author, &h))
-			pull(g, l, m->ann[i].author, h.seq + 1,
-			    m->ann[i].seq);
+		if (h.fork_seq == 0 && m->ann[i].seq > h.seq)
+			want_add(l, m->ann[i].author, m->ann[i].seq);
 	}
+	fill(g, l);
 }
 
 static void
@@ -663,6 +904,10 @@ on_buckets(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *in)
 
 	if (sync_cache(g) != CL_OK)
 		return;
+	if (lp(l)->buckets == NULL)
+		lp(l)->buckets = malloc(CL_G_BUCKETS_N * 32);
+	if (lp(l)->buckets != NULL)
+		memcpy(lp(l)->buckets, in->buckets, CL_G_BUCKETS_N * 32);
 	memset(&m, 0, sizeof(m));
 	m.type = CL_G_HEADS_REQ;
 	for (b = 0; b < CL_G_BUCKETS_N; b++)
@@ -860,11 +1105,20 @@ on_down(struct cl_link *l, cl_err err, const char *why)
 			break;
 		}
 	g->link_cnt--;
-	for (i = 0; i < g->pull_cnt;)
-		if (g->pulls[i].link_id == p->id)
-			g->pulls[i] = g->pulls[--g->pull_cnt];
-		else
-			i++;
+	/* its pulls end; what they queued stays known until committed */
+	for (i = 0; i < g->pull_cnt;) {
+		struct cl__pull *q = &g->pulls[i];
+
+		if (q->link_id == p->id) {
+			q->asked = 0;
+			q->upto = q->next - 1;
+			if (pull_settle(g, q))
+				continue;
+		}
+		i++;
+	}
+	free(p->want);
+	free(p->buckets);
 	if (p->peer != NULL) {
 		p->peer->link = NULL;
 		p->peer->next_try = now_ms(g) + p->peer->backoff;
@@ -1061,11 +1315,18 @@ on_tick(uv_timer_t *t)
 		if (l->state == CL_LINK_UP &&
 		    now - lp(l)->last_sync >= g->cfg->sync_ms)
 			send_state(g, l);
-	for (i = 0; i < g->pull_cnt;)
-		if (g->pulls[i].expires <= now)
-			pull_drop(g, &g->pulls[i]);
-		else
-			i++;
+	/* a request unanswered for long: the next round asks again */
+	for (i = 0; i < g->pull_cnt;) {
+		struct cl__pull *q = &g->pulls[i];
+
+		if (q->asked != 0 && q->expires <= now) {
+			pull_unask(g, q);
+			q->upto = q->next - 1;
+			if (pull_settle(g, q))
+				continue;
+		}
+		i++;
+	}
 	catchup_progress(g);
 }
 

@@ -58,6 +58,7 @@ struct cl_gossip {
 	size_t			 peer_cnt;
 	struct cl__pull		*pulls;		/* one per author at most */
 	size_t			 pull_cnt, pull_cap;
+	uint64_t		 next_pull_id;
 	struct cl__ban		*bans;
 	size_t			 ban_cnt;
 	struct cl_link_limits	 lim;
