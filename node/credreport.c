@@ -2,7 +2,9 @@
 /* A checked credential, a DEFINE and a node's status, as JSON. */
 #include "credreport.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -189,17 +191,6 @@ jstr(const struct cl_str *s)
 	return s->len > 0 ? json_stringn(s->ptr, s->len) : json_null();
 }
 
-static json_t *
-jdate(uint64_t ms)
-{
-	char	day[CL_DATE_LEN];
-
-	if (ms == 0)
-		return json_null();
-	cl_date_format(day, ms);
-	return json_string(day);
-}
-
 static bool
 set(json_t *o, const char *key, json_t *v)
 {
@@ -288,97 +279,490 @@ j_achievement(const struct cl_report_view *v)
 	return o;
 }
 
-/* The change that set the status, if it is of type; else null. */
-static json_t *
-j_change(const struct cl_report_view *v, unsigned type)
-{
-	const struct cl_status	*st;
-	json_t			*o;
-	bool			 ok;
+/*
+ * The compact writer.  It writes what json_dumpb() with JSON_COMPACT
+ * writes for the same values: no spaces, strings escaped as jansson
+ * escapes them (the two quote characters, and control characters as \b
+ * \f \n \r \t or \u00XX; the rest, UTF-8 included, as it is), integers
+ * in decimal, and nested objects as jansson dumps them.
+ */
 
-	if (v->chg == NULL || v->chg->type != type)
-		return json_null();
-	st = &v->chg->body.status;
-	if ((o = json_object()) == NULL)
-		return NULL;
-	ok = set(o, "reason", jstr(&st->reason)) &&
-	    (type != CL_EV_REVOKE || set(o, "code",
-	    json_integer((json_int_t)st->reason_code))) &&
-	    set(o, "at", jdate(v->chg->time));
-	if (!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+void
+cl_report_out_free(struct cl_report_out *o)
+{
+	if (o == NULL)
+		return;
+	free(o->ptr);
+	memset(o, 0, sizeof(*o));
 }
 
-/* What the ISSUE says, into o. */
-static bool
-j_issue(json_t *o, const struct cl_report_view *v)
+bool
+cl_report_out_room(struct cl_report_out *o, size_t n)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (o->err != CL_OK)
+		return false;
+	if (n <= o->cap - o->len)
+		return true;
+	if (n > SIZE_MAX / 2 - o->len) {
+		o->err = CL_ENOMEM;
+		return false;
+	}
+	for (cap = o->cap > 0 ? o->cap : 4096; cap - o->len < n; cap *= 2)
+		;
+	if ((p = realloc(o->ptr, cap)) == NULL) {
+		o->err = CL_ENOMEM;
+		return false;
+	}
+	o->ptr = p;
+	o->cap = cap;
+	return true;
+}
+
+static void
+w_raw(struct cl_report_out *o, const char *s, size_t n)
+{
+	if (!cl_report_out_room(o, n))
+		return;
+	memcpy(o->ptr + o->len, s, n);
+	o->len += n;
+}
+
+/* A literal: keys with their separators, null, true, false. */
+static void
+w_lit(struct cl_report_out *o, const char *s)
+{
+	w_raw(o, s, strlen(s));
+}
+
+/*
+ * The length of the UTF-8 sequence at p (a byte of 0x80 or more), or 0
+ * when it is not one jansson takes: overlong forms, surrogates and code
+ * points past U+10FFFF are refused, as by json_stringn().
+ */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (left < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void
+w_str(struct cl_report_out *o, const char *s, size_t n)
+{
+	static const char	 xd[] = "0123456789ABCDEF";
+	const unsigned char	*p = (const unsigned char *)s, *end = p + n;
+	const unsigned char	*run;
+	char			 esc[6] = { '\\', 'u', '0', '0' };
+	size_t			 k;
+
+	w_raw(o, "\"", 1);
+	while (p < end && o->err == CL_OK) {
+		for (run = p; p < end && *p >= 0x20 && *p < 0x80 &&
+		    *p != '"' && *p != '\\'; p++)
+			;
+		w_raw(o, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
+		if (*p >= 0x80) {
+			if ((k = utf8_seq(p, (size_t)(end - p))) == 0) {
+				if (o->err == CL_OK)
+					o->err = CL_EBADUTF8;
+				return;
+			}
+			w_raw(o, (const char *)p, k);
+			p += k;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			w_raw(o, "\\\"", 2);
+			break;
+		case '\\':
+			w_raw(o, "\\\\", 2);
+			break;
+		case '\b':
+			w_raw(o, "\\b", 2);
+			break;
+		case '\f':
+			w_raw(o, "\\f", 2);
+			break;
+		case '\n':
+			w_raw(o, "\\n", 2);
+			break;
+		case '\r':
+			w_raw(o, "\\r", 2);
+			break;
+		case '\t':
+			w_raw(o, "\\t", 2);
+			break;
+		default:
+			esc[4] = xd[*p >> 4];
+			esc[5] = xd[*p & 0xf];
+			w_raw(o, esc, sizeof(esc));
+			break;
+		}
+		p++;
+	}
+	w_raw(o, "\"", 1);
+}
+
+/* A string, or null for an empty one (as jstr()). */
+static void
+w_cstr(struct cl_report_out *o, const struct cl_str *s)
+{
+	if (s->len > 0)
+		w_str(o, s->ptr, s->len);
+	else
+		w_lit(o, "null");
+}
+
+static void
+w_name(struct cl_report_out *o, const char *s)
+{
+	w_str(o, s, strlen(s));
+}
+
+static void
+w_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
+{
+	/* cl_hex_encode() ends with a NUL, which the quote overwrites */
+	if (!cl_report_out_room(o, 2 * len + 3))
+		return;
+	o->ptr[o->len++] = '"';
+	cl_hex_encode(o->ptr + o->len, b, len);
+	o->len += 2 * len;
+	o->ptr[o->len++] = '"';
+}
+
+/* As json_integer((json_int_t)v) prints it. */
+static void
+w_int(struct cl_report_out *o, uint64_t v)
+{
+	char	num[24];
+	int	n;
+
+	n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+	    (json_int_t)v);
+	if (n < 0 || (size_t)n >= sizeof(num)) {
+		o->err = CL_ENOMEM;
+		return;
+	}
+	w_raw(o, num, (size_t)n);
+}
+
+static void
+w_bool(struct cl_report_out *o, bool b)
+{
+	w_lit(o, b ? "true" : "false");
+}
+
+static void
+w_date(struct cl_report_out *o, uint64_t ms)
+{
+	char	day[CL_DATE_LEN];
+
+	if (ms == 0) {
+		w_lit(o, "null");
+		return;
+	}
+	cl_date_format(day, ms);
+	w_name(o, day);
+}
+
+/* j (stolen) as json_dumpb() writes it; NULL: out of memory. */
+static void
+w_json(struct cl_report_out *o, json_t *j)
+{
+	size_t	n;
+
+	if (j == NULL) {
+		if (o->err == CL_OK)
+			o->err = CL_ENOMEM;
+		return;
+	}
+	n = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	if (n == 0 && o->err == CL_OK)
+		o->err = CL_ENOMEM;
+	if (o->err == CL_OK && cl_report_out_room(o, n))
+		o->len += json_dumpb(j, o->ptr + o->len, n, JSON_COMPACT);
+	json_decref(j);
+}
+
+/* Kept issuer and achievement JSON. */
+
+#define FRAG_SLOTS	256		/* of each kind, a power of two */
+#define FRAG_KEY_LEN	(CL_PK_LEN + CL_ID_LEN + 11)
+
+struct frag {
+	uint8_t	 key[FRAG_KEY_LEN];
+	char	*json;			/* NULL: an empty slot */
+	size_t	 len;
+};
+
+struct cl_report_cache {
+	struct frag	iss[FRAG_SLOTS];
+	struct frag	ach[FRAG_SLOTS];
+};
+
+struct cl_report_cache *
+cl_report_cache_new(void)
+{
+	return calloc(1, sizeof(struct cl_report_cache));
+}
+
+void
+cl_report_cache_free(struct cl_report_cache *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < FRAG_SLOTS; i++) {
+		free(c->iss[i].json);
+		free(c->ach[i].json);
+	}
+	free(c);
+}
+
+static struct frag *
+frag_slot(struct frag *tab, const uint8_t *key)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+	size_t		i;
+
+	for (i = 0; i < FRAG_KEY_LEN; i++)
+		h = (h ^ key[i]) * 16777619u;
+	return &tab[h & (FRAG_SLOTS - 1)];
+}
+
+/*
+ * Write the kept JSON under key, or make it with make(v), write it and
+ * keep it.  tab NULL: nothing is kept.
+ */
+static void
+w_frag(struct cl_report_out *o, struct frag *tab, const uint8_t *key,
+    json_t *(*make)(const struct cl_report_view *),
+    const struct cl_report_view *v)
+{
+	struct frag	*f = NULL;
+	size_t		 at = o->len;
+	char		*copy;
+
+	if (tab != NULL) {
+		f = frag_slot(tab, key);
+		if (f->json != NULL && memcmp(f->key, key, FRAG_KEY_LEN) == 0) {
+			w_raw(o, f->json, f->len);
+			return;
+		}
+	}
+	w_json(o, make(v));
+	if (f == NULL || o->err != CL_OK ||
+	    (copy = malloc(o->len - at)) == NULL)
+		return;		/* not kept: made again next time */
+	memcpy(copy, o->ptr + at, o->len - at);
+	free(f->json);
+	f->json = copy;
+	f->len = o->len - at;
+	memcpy(f->key, key, FRAG_KEY_LEN);
+}
+
+/*
+ * The issuer's JSON is j_issuer()'s: a function of the ISSUE's author,
+ * the ACCREDIT (its id names its content; its author's name comes from
+ * the genesis), whether the ISSUE is in the window, and the WITHDRAW's
+ * after_seq.
+ */
+static void
+w_issuer(struct cl_report_out *o, struct cl_report_cache *c,
+    const struct cl_report *r, const struct cl_report_view *v)
+{
+	uint8_t	key[FRAG_KEY_LEN], *k = key;
+	uint64_t seq = v->wd != NULL ? v->wd->body.withdraw.after_seq : 0;
+	int	i;
+
+	memset(key, 0, sizeof(key));
+	memcpy(k, v->is->author, CL_PK_LEN);
+	k += CL_PK_LEN;
+	if (v->acc != NULL)
+		memcpy(k, r->b.id[r->b.accredit], CL_ID_LEN);
+	k += CL_ID_LEN;
+	*k++ = v->acc != NULL;
+	*k++ = v->accredited;
+	*k++ = v->wd != NULL;
+	for (i = 7; i >= 0; i--)
+		*k++ = (uint8_t)(seq >> (8 * i));
+	w_frag(o, c != NULL ? c->iss : NULL, key, j_issuer, v);
+}
+
+/*
+ * The achievement's is j_achievement()'s: a function of the DEFINE (its
+ * id names it) and the ISSUE's achievement id.  Without a DEFINE it is
+ * made each time.
+ */
+static void
+w_achievement(struct cl_report_out *o, struct cl_report_cache *c,
+    const struct cl_report *r, const struct cl_report_view *v)
+{
+	uint8_t	key[FRAG_KEY_LEN];
+
+	memset(key, 0, sizeof(key));
+	if (v->def != NULL)
+		memcpy(key, r->b.id[r->b.define], CL_ID_LEN);
+	memcpy(key + CL_ID_LEN, v->is->body.issue.achievement, CL_ID_LEN);
+	w_frag(o, c != NULL && v->def != NULL ? c->ach : NULL, key,
+	    j_achievement, v);
+}
+
+/* The change that set the status, if it is of type; else null. */
+static void
+w_change(struct cl_report_out *o, const struct cl_report_view *v,
+    unsigned type)
+{
+	const struct cl_status	*st;
+
+	if (v->chg == NULL || v->chg->type != type) {
+		w_lit(o, "null");
+		return;
+	}
+	st = &v->chg->body.status;
+	w_lit(o, "{\"reason\":");
+	w_cstr(o, &st->reason);
+	if (type == CL_EV_REVOKE) {
+		w_lit(o, ",\"code\":");
+		w_int(o, st->reason_code);
+	}
+	w_lit(o, ",\"at\":");
+	w_date(o, v->chg->time);
+	w_lit(o, "}");
+}
+
+/* What the ISSUE says: issued_at .. local_ref, each after a ','. */
+static void
+w_issue(struct cl_report_out *o, const struct cl_report_view *v)
 {
 	const struct cl_issue	*is;
-	json_t			*h;
 
-	if (v->is == NULL)
-		return set(o, "issued_at", json_null()) &&
-		    set(o, "valid_until", json_null()) &&
-		    set(o, "holder", json_null()) &&
-		    set(o, "document_digest", json_null()) &&
-		    set(o, "grade", json_null()) &&
-		    set(o, "supervision", json_null()) &&
-		    set(o, "local_ref", json_null());
+	if (v->is == NULL) {
+		w_lit(o, ",\"issued_at\":null,\"valid_until\":null,"
+		    "\"holder\":null,\"document_digest\":null,\"grade\":null,"
+		    "\"supervision\":null,\"local_ref\":null");
+		return;
+	}
 	is = &v->is->body.issue;
-	return set(o, "issued_at", jdate(is->issued_at)) &&
-	    set(o, "valid_until", jdate(is->valid_until)) &&
-	    (h = json_object()) != NULL && set(o, "holder", h) &&
-	    set(h, "kind", json_string(is->holder_kind == CL_HOLDER_WALLET ?
-	    "wallet" : "salted")) &&
-	    set(h, "ref", jhex(is->holder, CL_ID_LEN)) &&
-	    set(o, "document_digest", zero_id(is->digest) ? json_null() :
-	    jhex(is->digest, CL_ID_LEN)) &&
-	    set(o, "grade", jstr(&is->grade)) &&
-	    set(o, "supervision",
-	    json_string(cl_supervision_name(is->supervision))) &&
-	    set(o, "local_ref", jstr(&is->local_ref));
+	w_lit(o, ",\"issued_at\":");
+	w_date(o, is->issued_at);
+	w_lit(o, ",\"valid_until\":");
+	w_date(o, is->valid_until);
+	w_lit(o, is->holder_kind == CL_HOLDER_WALLET ?
+	    ",\"holder\":{\"kind\":\"wallet\",\"ref\":" :
+	    ",\"holder\":{\"kind\":\"salted\",\"ref\":");
+	w_hex(o, is->holder, CL_ID_LEN);
+	w_lit(o, "},\"document_digest\":");
+	if (zero_id(is->digest))
+		w_lit(o, "null");
+	else
+		w_hex(o, is->digest, CL_ID_LEN);
+	w_lit(o, ",\"grade\":");
+	w_cstr(o, &is->grade);
+	w_lit(o, ",\"supervision\":");
+	w_name(o, cl_supervision_name(is->supervision));
+	w_lit(o, ",\"local_ref\":");
+	w_cstr(o, &is->local_ref);
+}
+
+cl_err
+cl_report_write(const struct cl_report *r, struct cl_report_cache *cache,
+    struct cl_report_out *o)
+{
+	struct cl_report_view	 v;
+	unsigned		 vr;
+
+	cl_report_view(r, &v);
+	vr = r->checked ? r->b.result.void_reason : r->node_void;
+	w_lit(o, "{\"status\":");
+	w_name(o, cl_status_name(v.status));
+	w_lit(o, ",\"credential\":");
+	w_hex(o, r->id, CL_ID_LEN);
+	w_lit(o, ",\"node_status\":");
+	if (r->online)
+		w_name(o, cl_status_name(r->node_status));
+	else
+		w_lit(o, "null");
+	w_lit(o, ",\"void_reason\":");
+	if (v.status == CL_ST_VOID)
+		w_name(o, cl_void_reason(vr));
+	else
+		w_lit(o, "null");
+	w_lit(o, ",\"issuer\":");
+	if (v.is != NULL)
+		w_issuer(o, cache, r, &v);
+	else
+		w_lit(o, "null");
+	w_lit(o, ",\"achievement\":");
+	if (v.is != NULL)
+		w_achievement(o, cache, r, &v);
+	else
+		w_lit(o, "null");
+	w_issue(o, &v);
+	w_lit(o, ",\"revocation\":");
+	w_change(o, &v, CL_EV_REVOKE);
+	w_lit(o, ",\"suspension\":");
+	w_change(o, &v, CL_EV_SUSPEND);
+	w_lit(o, ",\"proof_checked\":");
+	w_bool(o, r->err == CL_OK && r->checked);
+	w_lit(o, ",\"proof_events\":");
+	w_int(o, r->checked ? r->b.ev_cnt : 0);
+	w_lit(o, ",\"error\":");
+	if (r->err != CL_OK)
+		w_name(o, r->why);
+	else
+		w_lit(o, "null");
+	w_lit(o, "}");
+	return o->err;
 }
 
 cl_err
 cl_report_json(const struct cl_report *r, json_t **out)
 {
-	struct cl_report_view	 v;
-	json_t		*o;
-	unsigned	 vr;
-	bool		 ok;
+	struct cl_report_out	 t;
+	json_error_t		 je;
+	cl_err			 err;
 
 	*out = NULL;
-	cl_report_view(r, &v);
-	if ((o = json_object()) == NULL)
-		return CL_ENOMEM;
-	vr = r->checked ? r->b.result.void_reason : r->node_void;
-	ok = set(o, "status", json_string(cl_status_name(v.status))) &&
-	    set(o, "credential", jhex(r->id, CL_ID_LEN)) &&
-	    set(o, "node_status", r->online ?
-	    json_string(cl_status_name(r->node_status)) : json_null()) &&
-	    set(o, "void_reason", v.status == CL_ST_VOID ?
-	    json_string(cl_void_reason(vr)) : json_null()) &&
-	    set(o, "issuer", v.is != NULL ? j_issuer(&v) : json_null()) &&
-	    set(o, "achievement", v.is != NULL ? j_achievement(&v) :
-	    json_null()) &&
-	    j_issue(o, &v) &&
-	    set(o, "revocation", j_change(&v, CL_EV_REVOKE)) &&
-	    set(o, "suspension", j_change(&v, CL_EV_SUSPEND)) &&
-	    set(o, "proof_checked", json_boolean(r->err == CL_OK &&
-	    r->checked)) &&
-	    set(o, "proof_events", json_integer(r->checked ?
-	    (json_int_t)r->b.ev_cnt : 0)) &&
-	    set(o, "error", r->err != CL_OK ? json_string(r->why) :
-	    json_null());
-	if (!ok) {
-		json_decref(o);
-		return CL_ENOMEM;
-	}
-	*out = o;
-	return CL_OK;
+	memset(&t, 0, sizeof(t));
+	err = cl_report_write(r, NULL, &t);
+	/* the text is ours and well formed: jansson fails only for memory */
+	if (err == CL_OK &&
+	    (*out = json_loadb(t.ptr, t.len, JSON_ALLOW_NUL, &je)) == NULL)
+		err = CL_ENOMEM;
+	cl_report_out_free(&t);
+	return err;
 }
 
 /* struct cl_define -> achievement JSON. */

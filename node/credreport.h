@@ -104,10 +104,55 @@ const char	*cl_supervision_name(uint64_t sup);
  * supervision, local_ref, revocation {reason, code, at}, suspension
  * {reason, at}, void_reason, proof_checked, proof_events, error.  Dates
  * are YYYY-MM-DD; what is absent is null.  *out is a new reference.
- * Errors: CL_ENOMEM.
+ * Errors: CL_ENOMEM, CL_EBADUTF8 (a string jansson refuses).
  */
 CL_NODISCARD cl_err	cl_report_json(const struct cl_report *r,
 			    struct json_t **out);
+
+/*
+ * A growing buffer that JSON is written into.  Kept across answers, an
+ * answer costs no allocation once it has grown.  err is sticky: after a
+ * failure writes are no-ops.  Start it zeroed; the caller may set len to
+ * reuse it; release with cl_report_out_free().
+ */
+struct cl_report_out {
+	char	*ptr;
+	size_t	 len;
+	size_t	 cap;
+	cl_err	 err;		/* CL_OK, CL_ENOMEM or CL_EBADUTF8 */
+};
+void	cl_report_out_free(struct cl_report_out *o);
+
+/*
+ * Room for n more bytes at o->ptr + o->len; false (and o->err) when
+ * there is none.  The caller writes them and adds to o->len.
+ */
+bool	cl_report_out_room(struct cl_report_out *o, size_t n);
+
+/*
+ * The issuer and achievement JSON of answers, which many credentials
+ * share, kept under every event it is made of (the ISSUE's DEFINE, the
+ * issuer's ACCREDIT and WITHDRAW) and what the credential adds (the
+ * issuer's key, whether it was accredited for the ISSUE): a kept one is
+ * never stale and needs no invalidation.  Direct-mapped, a bounded
+ * number of slots.  One genesis per cache (the authorities' names come
+ * from it).  NULL on no memory; free accepts NULL.
+ */
+struct cl_report_cache;
+struct cl_report_cache	*cl_report_cache_new(void);
+void			 cl_report_cache_free(struct cl_report_cache *c);
+
+/*
+ * cl_report_json()'s object, appended to out as json_dumpb() with
+ * JSON_COMPACT writes it, ending with its '}'.  cl_report_json() is this
+ * text read back by jansson, so the two cannot differ.  The issuer and
+ * achievement come from cache when it holds them (NULL: none kept).
+ * Errors: CL_ENOMEM (out->err is set too), CL_EBADUTF8 (as
+ * cl_achievement_to_json()).
+ */
+CL_NODISCARD cl_err	cl_report_write(const struct cl_report *r,
+			    struct cl_report_cache *cache,
+			    struct cl_report_out *out);
 
 /*
  * A DEFINE as achievement JSON (tools/achievement.h describes the

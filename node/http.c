@@ -139,7 +139,7 @@ struct answer {
 
 static uint32_t	next_conn_id = 1;
 
-static void	cache_free(struct cl_http *);
+static void	answers_free(struct cl_http *);
 static void	conn_close(struct cl__http_conn *, const char *, cl_err);
 static void	conn_drain(struct cl__http_conn *);
 static void	maybe_stopped(struct cl_http *);
@@ -491,23 +491,46 @@ struct ctx {
 	uint64_t		 now;
 };
 
+/* Append n bytes to o (its error is sticky). */
+static void
+out_raw(struct cl_report_out *o, const char *b, size_t n)
+{
+	if (!cl_report_out_room(o, n))
+		return;
+	memcpy(o->ptr + o->len, b, n);
+	o->len += n;
+}
+
+/* A string literal's bytes. */
+#define OUT_LIT(o, s)	out_raw((o), (s), sizeof(s) - 1)
+
+static void
+out_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
+{
+	char	hex[2 * CL_ID_LEN + 3];
+
+	hex[0] = '"';
+	cl_hex_encode(hex + 1, b, len);
+	hex[2 * len + 1] = '"';
+	out_raw(o, hex, 2 * len + 2);
+}
+
 /*
- * The verify --json object of credential id, checked here with
- * cl_bundle_check(), with "bundle": the proof's bytes in base64 (null for
- * an unknown credential).  *status is the node's answer.
+ * The verify --json object of credential id, checked here, with
+ * "bundle": the proof's bytes in base64 (null for an unknown credential),
+ * appended compactly to o without the closing '}', so that more members
+ * may follow.  *status is the node's answer.
  */
 static cl_err
-cred_json(struct ctx *x, const uint8_t id[CL_ID_LEN], json_t **out,
-    unsigned *status, uint64_t *until)
+cred_write(struct ctx *x, const uint8_t id[CL_ID_LEN],
+    struct cl_report_out *o, unsigned *status, uint64_t *until)
 {
 	struct cl_cred_answer	*a;
 	struct cl_report	 r;
 	uint8_t			*bundle = NULL;
-	size_t			 blen = 0;
-	json_t			*o = NULL;
+	size_t			 blen = 0, n;
 	cl_err			 err;
 
-	*out = NULL;
 	if ((a = malloc(sizeof(*a))) == NULL)
 		return CL_ENOMEM;
 	err = cl_ledger_credential_bundle(x->l, id, x->now, a, &bundle, &blen);
@@ -522,20 +545,54 @@ cred_json(struct ctx *x, const uint8_t id[CL_ID_LEN], json_t **out,
 		if (r.err != CL_OK)
 			cl_log_err(comp, "the node's own proof does not "
 			    "check: %s", r.why);
-		err = cl_report_json(&r, &o);
+		err = cl_report_write(&r, x->h->frags, o);
 		cl_report_free(&r);
 	}
-	if (err == CL_OK && !set(o, "bundle", bundle != NULL ?
-	    jb64(bundle, blen) : json_null()))
-		err = CL_ENOMEM;
+	if (err == CL_OK) {
+		o->len--;	/* the report's '}' */
+		if (bundle == NULL) {
+			OUT_LIT(o, ",\"bundle\":null");
+		} else {
+			/* base64 needs no JSON escapes */
+			n = sodium_base64_ENCODED_LEN(blen,
+			    sodium_base64_VARIANT_ORIGINAL);
+			OUT_LIT(o, ",\"bundle\":\"");
+			if (cl_report_out_room(o, n + 1)) {
+				sodium_bin2base64(o->ptr + o->len, n, bundle,
+				    blen, sodium_base64_VARIANT_ORIGINAL);
+				o->len += n - 1;	/* not its NUL */
+			}
+			OUT_LIT(o, "\"");
+		}
+		err = o->err;
+	}
 	free(bundle);
 	free(a);
-	if (err != CL_OK) {
-		json_decref(o);
-		return err;
-	}
-	*out = o;
-	return CL_OK;
+	/* a string jansson refuses was "no memory" before, and still is */
+	return err == CL_EBADUTF8 ? CL_ENOMEM : err;
+}
+
+/* The answer's body, written into o: empty it. */
+static void
+out_reset(struct cl_report_out *o)
+{
+	o->len = 0;
+	o->err = CL_OK;
+}
+
+/* End the object o holds and make it the answer's body. */
+static bool
+cred_answer(struct answer *a, int code, struct cl_report_out *o)
+{
+	OUT_LIT(o, "}\n");
+	if (o->err != CL_OK)
+		return false;
+	a->code = code;
+	a->ctype = json_ctype;
+	a->extra = api_extra;
+	a->fixed = o->ptr;	/* copied into the write */
+	a->len = o->len;
+	return true;
 }
 
 static void
@@ -566,7 +623,6 @@ r_credential(struct ctx *x, const char *arg, struct answer *a)
 	uint8_t			 id[CL_ID_LEN];
 	uint64_t		 until;
 	unsigned		 st;
-	json_t			*o;
 	cl_err			 err;
 
 	if (!parse_id(arg, strlen(arg), id)) {
@@ -585,12 +641,17 @@ r_credential(struct ctx *x, const char *arg, struct answer *a)
 		x->h->stats.cache_hits++;
 		return;
 	}
-	if ((err = cred_json(x, id, &o, &st, &until)) != CL_OK) {
+	if (x->h->body == NULL) {
+		set_nomem(a);
+		return;
+	}
+	out_reset(x->h->body);
+	if ((err = cred_write(x, id, x->h->body, &st, &until)) != CL_OK) {
 		answer_cred_err(a, err);
 		return;
 	}
 	/* unknown: still the report, status "unknown" */
-	if (!set_json(a, st == CL_ST_UNKNOWN ? 404 : 200, o)) {
+	if (!cred_answer(a, st == CL_ST_UNKNOWN ? 404 : 200, x->h->body)) {
 		set_nomem(a);
 		return;
 	}
@@ -599,7 +660,7 @@ r_credential(struct ctx *x, const char *arg, struct answer *a)
 	free(k->body);
 	if ((k->body = malloc(a->len)) == NULL)
 		return;
-	memcpy(k->body, a->body, a->len);
+	memcpy(k->body, a->fixed, a->len);
 	memcpy(k->id, id, CL_ID_LEN);
 	k->len = a->len;
 	k->log_size = x->l->log_size;
@@ -616,8 +677,10 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 {
 	uint8_t			(*ids)[CL_ID_LEN];
 	struct cl_cred_answer	*ca;
-	json_t			*o = NULL, *m = NULL;
+	struct cl_report_out	*o = NULL;
+	json_t			*m = NULL;
 	uint32_t		 cnt, i, best = 0;
+	size_t			 n;
 	uint64_t		 until;
 	unsigned		 st;
 	bool			 more, ok, found = false;
@@ -652,8 +715,12 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 		    "credential", jhex(ids[i], CL_ID_LEN), "status",
 		    cl_status_name(ca->status))) == 0;
 	}
-	if (err == CL_OK && ok)
-		err = cred_json(x, ids[best], &o, &st, &until);
+	if (err == CL_OK && ok && (o = x->h->body) == NULL)
+		ok = false;
+	if (err == CL_OK && ok) {
+		out_reset(o);
+		err = cred_write(x, ids[best], o, &st, &until);
+	}
 	if (err != CL_OK || !ok) {
 		if (err == CL_OK)
 			err = CL_ENOMEM;
@@ -661,12 +728,21 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 		answer_cred_err(a, err);
 		goto out;
 	}
-	if (!set(o, "document_sha256", jhex(digest, CL_ID_LEN)) ||
-	    !set(o, "matches", m) || !set(o, "more", json_boolean(more)) ||
-	    !set_json(a, 200, o)) {
-		json_decref(o);
+	OUT_LIT(o, ",\"document_sha256\":");
+	out_hex(o, digest, CL_ID_LEN);
+	OUT_LIT(o, ",\"matches\":");
+	n = json_dumpb(m, NULL, 0, JSON_COMPACT);
+	if (n > 0 && cl_report_out_room(o, n))
+		o->len += json_dumpb(m, o->ptr + o->len, n, JSON_COMPACT);
+	else
+		o->err = CL_ENOMEM;
+	json_decref(m);
+	if (more)
+		OUT_LIT(o, ",\"more\":true");
+	else
+		OUT_LIT(o, ",\"more\":false");
+	if (!cred_answer(a, 200, o))
 		set_nomem(a);
-	}
 out:
 	free(ca);
 	free(ids);
@@ -701,13 +777,13 @@ r_digest(struct ctx *x, const char *arg, struct answer *a)
 static void
 r_holder(struct ctx *x, const char *arg, struct answer *a)
 {
-	uint8_t		 ref[CL_ID_LEN], (*ids)[CL_ID_LEN];
-	uint32_t	 cnt, i;
-	uint64_t	 until;
-	unsigned	 st;
-	bool		 more, ok;
-	json_t		*o, *list = NULL, *one;
-	cl_err		 err = CL_OK;
+	uint8_t			 ref[CL_ID_LEN], (*ids)[CL_ID_LEN];
+	uint32_t		 cnt, i;
+	uint64_t		 until;
+	unsigned		 st;
+	bool			 more;
+	struct cl_report_out	*o;
+	cl_err			 err = CL_OK;
 
 	if (!parse_id(arg, strlen(arg), ref)) {
 		set_error(a, 400, "bad_id", "a holder reference (or wallet "
@@ -724,22 +800,31 @@ r_holder(struct ctx *x, const char *arg, struct answer *a)
 		set_store_error(a, err);
 		return;
 	}
-	o = json_object();
-	ok = o != NULL && set(o, "holder", jhex(ref, CL_ID_LEN)) &&
-	    (list = json_array()) != NULL && set(o, "credentials", list) &&
-	    set(o, "more", json_boolean(more));
-	for (i = 0; ok && i < cnt; i++) {
-		if ((err = cred_json(x, ids[i], &one, &st, &until)) != CL_OK)
-			break;
-		ok = json_array_append_new(list, one) == 0;
-	}
-	free(ids);
-	if (err != CL_OK || !ok) {
-		json_decref(o);
-		answer_cred_err(a, err != CL_OK ? err : CL_ENOMEM);
+	if ((o = x->h->body) == NULL) {
+		free(ids);
+		set_nomem(a);
 		return;
 	}
-	if (!set_json(a, 200, o))
+	out_reset(o);
+	OUT_LIT(o, "{\"holder\":");
+	out_hex(o, ref, CL_ID_LEN);
+	OUT_LIT(o, ",\"credentials\":[");
+	for (i = 0; err == CL_OK && i < cnt; i++) {
+		if (i > 0)
+			OUT_LIT(o, ",");
+		if ((err = cred_write(x, ids[i], o, &st, &until)) == CL_OK)
+			OUT_LIT(o, "}");
+	}
+	free(ids);
+	if (err != CL_OK) {
+		answer_cred_err(a, err);
+		return;
+	}
+	if (more)
+		OUT_LIT(o, "],\"more\":true");
+	else
+		OUT_LIT(o, "],\"more\":false");
+	if (!cred_answer(a, 200, o))
 		set_nomem(a);
 }
 
@@ -2193,6 +2278,10 @@ cl_http_start(struct cl_http *h, uv_loop_t *loop, struct cl_server *srv,
 	h->digest_ms = cl_now_ms();
 	/* without it every answer is made afresh: slower, still right */
 	h->cache = calloc(CACHE_SLOTS, sizeof(*h->cache));
+	/* the same for the issuer and achievement JSON answers share */
+	h->frags = cl_report_cache_new();
+	/* without it no credential is answered (500, out of memory) */
+	h->body = calloc(1, sizeof(*h->body));
 	uv_tcp_init(loop, &h->listener);
 	h->listener.data = h;
 	if ((rc = uv_tcp_bind(&h->listener, (struct sockaddr *)&ss, 0)) !=
@@ -2201,7 +2290,7 @@ cl_http_start(struct cl_http *h, uv_loop_t *loop, struct cl_server *srv,
 		cl_log_err(comp, "listen on %s: %s", cfg->http_listen,
 		    uv_strerror(rc));
 		uv_close((uv_handle_t *)&h->listener, NULL);
-		cache_free(h);
+		answers_free(h);
 		return CL_EIO;
 	}
 	uv_tcp_getsockname(&h->listener, (struct sockaddr *)&ss, &sl);
@@ -2227,6 +2316,17 @@ cache_free(struct cl_http *h)
 }
 
 static void
+answers_free(struct cl_http *h)
+{
+	cache_free(h);
+	cl_report_cache_free(h->frags);
+	h->frags = NULL;
+	cl_report_out_free(h->body);
+	free(h->body);
+	h->body = NULL;
+}
+
+static void
 on_handle_closed(uv_handle_t *hd)
 {
 	struct cl_http	*h = hd->data;
@@ -2243,7 +2343,7 @@ maybe_stopped(struct cl_http *h)
 	    !uv_is_closing((uv_handle_t *)&h->sweep))
 		return;
 	h->done = true;
-	cache_free(h);
+	answers_free(h);
 	cl_log_info(comp, "stopped: %llu connections served",
 	    (unsigned long long)h->stats.conns_total);
 	if (h->stopped != NULL)

@@ -37,6 +37,8 @@ struct cl_gossip;
 struct cl_server;
 struct cl__http_conn;
 struct cl__http_cached;
+struct cl_report_cache;
+struct cl_report_out;
 
 struct cl_http_stats {
 	uint64_t	requests[CL_HTTP_ROUTES][CL_HTTP_CODES];
@@ -64,6 +66,9 @@ struct cl_http {
 	char			 addr[64];	/* HOST:PORT bound */
 	struct cl_http_stats	 stats;
 	struct cl__http_cached	*cache;		/* CACHE_SLOTS, or NULL */
+	struct cl_report_cache	*frags;		/* shared JSON, or NULL */
+	struct cl_report_out	*body;		/* a credential answer's
+						   body, reused; or NULL */
 	uint8_t			 digest[32];	/* state digest last seen */
 	uint64_t		 digest_ms;	/* when it changed (real time) */
 	/* The peer links, for /metrics (credledger_peers...); NULL: none. */
