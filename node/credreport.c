@@ -517,6 +517,7 @@ w_json(struct cl_report_out *o, json_t *j)
 /* Kept issuer and achievement JSON. */
 
 #define FRAG_SLOTS	256		/* of each kind, a power of two */
+#define FRAG_WAYS	4		/* slots a key may take, likewise */
 #define FRAG_KEY_LEN	(CL_PK_LEN + CL_ID_LEN + 11)
 
 struct frag {
@@ -550,15 +551,30 @@ cl_report_cache_free(struct cl_report_cache *c)
 	free(c);
 }
 
+/*
+ * The slot of key: the one holding it, else an empty one of its set,
+ * else the one of its set to evict (picked by the hash).  Sets of
+ * FRAG_WAYS, so that two keys that hash alike do not evict each other.
+ */
 static struct frag *
 frag_slot(struct frag *tab, const uint8_t *key)
 {
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-	size_t		i;
+	struct frag	*set, *empty = NULL;
+	uint32_t	 h = 2166136261u;	/* FNV-1a */
+	size_t		 i;
 
 	for (i = 0; i < FRAG_KEY_LEN; i++)
 		h = (h ^ key[i]) * 16777619u;
-	return &tab[h & (FRAG_SLOTS - 1)];
+	set = &tab[h & (FRAG_SLOTS - FRAG_WAYS)];
+	for (i = 0; i < FRAG_WAYS; i++) {
+		if (set[i].json == NULL) {
+			if (empty == NULL)
+				empty = &set[i];
+		} else if (memcmp(set[i].key, key, FRAG_KEY_LEN) == 0) {
+			return &set[i];
+		}
+	}
+	return empty != NULL ? empty : &set[(h >> 24) % FRAG_WAYS];
 }
 
 /*
