@@ -516,6 +516,36 @@ out_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
 }
 
 /*
+ * Base64 with padding (RFC 4648 section 4), the text sodium_bin2base64()
+ * writes for sodium_base64_VARIANT_ORIGINAL, without its NUL: 4 bytes
+ * for every 3 or part of 3 of in.  A table lookup a byte: sodium's
+ * encoder runs in constant time, which public proofs do not need, and
+ * cost 9 % of a credential answer.
+ */
+static void
+b64_encode(char *out, const uint8_t *in, size_t len)
+{
+	static const char	abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t		v;
+
+	for (; len >= 3; len -= 3, in += 3) {
+		v = (uint32_t)in[0] << 16 | (uint32_t)in[1] << 8 | in[2];
+		*out++ = abc[v >> 18];
+		*out++ = abc[v >> 12 & 63];
+		*out++ = abc[v >> 6 & 63];
+		*out++ = abc[v & 63];
+	}
+	if (len == 0)
+		return;
+	v = (uint32_t)in[0] << 16 | (len == 2 ? (uint32_t)in[1] << 8 : 0);
+	*out++ = abc[v >> 18];
+	*out++ = abc[v >> 12 & 63];
+	*out++ = len == 2 ? abc[v >> 6 & 63] : '=';
+	*out = '=';
+}
+
+/*
  * The verify --json object of credential id, checked here, with
  * "bundle": the proof's bytes in base64 (null for an unknown credential),
  * appended compactly to o without the closing '}', so that more members
@@ -554,13 +584,11 @@ cred_write(struct ctx *x, const uint8_t id[CL_ID_LEN],
 			OUT_LIT(o, ",\"bundle\":null");
 		} else {
 			/* base64 needs no JSON escapes */
-			n = sodium_base64_ENCODED_LEN(blen,
-			    sodium_base64_VARIANT_ORIGINAL);
+			n = (blen + 2) / 3 * 4;
 			OUT_LIT(o, ",\"bundle\":\"");
-			if (cl_report_out_room(o, n + 1)) {
-				sodium_bin2base64(o->ptr + o->len, n, bundle,
-				    blen, sodium_base64_VARIANT_ORIGINAL);
-				o->len += n - 1;	/* not its NUL */
+			if (cl_report_out_room(o, n)) {
+				b64_encode(o->ptr + o->len, bundle, blen);
+				o->len += n;
 			}
 			OUT_LIT(o, "\"");
 		}
