@@ -309,14 +309,19 @@ reason(int code)
  * Write an answer: status line, Content-Type, Content-Length (always),
  * Connection, the route's extra fields, then the body (not for HEAD).
  * The connection closes after it when the request or this port says so.
+ * Head and body go out in one writev() when the socket takes them, as it
+ * mostly does: no copy, no allocation, no write callback.  What it does
+ * not take is queued (uv_try_write() takes nothing while writes are
+ * queued, so answers keep their order).
  */
 static void
 send_answer(struct cl__http_conn *c, const struct answer *a, bool keep)
 {
 	char		 head[HEAD_CAP];
 	const char	*body = a->body != NULL ? a->body : a->fixed;
-	size_t		 blen = a->len;
+	size_t		 blen = a->len, hlen, done = 0;
 	uint8_t		*buf;
+	uv_buf_t	 b[2];
 	int		 n;
 
 	if (c->closing)
@@ -330,20 +335,47 @@ send_answer(struct cl__http_conn *c, const struct answer *a, bool keep)
 	    "Connection: %s\r\nX-Content-Type-Options: nosniff\r\n%s\r\n",
 	    a->code, reason(a->code), a->ctype, a->len,
 	    keep ? "keep-alive" : "close", a->extra != NULL ? a->extra : "");
-	if (n < 0 || (size_t)n >= sizeof(head) ||
-	    (buf = malloc(sizeof(struct wreq) + (size_t)n + blen)) == NULL) {
+	if (n < 0 || (size_t)n >= sizeof(head)) {
 		conn_close(c, "cannot answer", CL_ENOMEM);
 		return;
 	}
-	memcpy(buf + sizeof(struct wreq), head, (size_t)n);
-	if (blen > 0)
-		memcpy(buf + sizeof(struct wreq) + n, body, blen);
+	hlen = (size_t)n;
 	count(c, a->route, a->code);
 	c->last_ms = mono_ms(c->h);
-	conn_send(c, buf, (size_t)n + blen);
+	b[0] = uv_buf_init(head, (unsigned)hlen);
+	b[1] = uv_buf_init((char *)body, (unsigned)blen);
+	n = uv_try_write((uv_stream_t *)&c->tcp, b, blen > 0 ? 2 : 1);
+	if (n < 0 && n != UV_EAGAIN) {
+		conn_close(c, "write failed", CL_EIO);
+		return;
+	}
+	if (n > 0)
+		done = (size_t)n;
+	if (done < hlen + blen) {
+		/* the rest: one allocation, freed in on_written() */
+		if ((buf = malloc(sizeof(struct wreq) + hlen + blen -
+		    done)) == NULL) {
+			conn_close(c, "cannot answer", CL_ENOMEM);
+			return;
+		}
+		if (done < hlen) {
+			memcpy(buf + sizeof(struct wreq), head + done,
+			    hlen - done);
+			if (blen > 0)
+				memcpy(buf + sizeof(struct wreq) + hlen - done,
+				    body, blen);
+		} else {
+			memcpy(buf + sizeof(struct wreq), body + done - hlen,
+			    hlen + blen - done);
+		}
+		conn_send(c, buf, hlen + blen - done);
+	}
 	if (!keep && !c->closing) {
 		c->close_after = true;
 		read_stop(c);
+		/* nothing queued: no on_written() will close it */
+		if (c->out_len == 0)
+			conn_close(c, "answered", CL_OK);
 	}
 }
 
