@@ -390,8 +390,15 @@ pull(struct cl_gossip *g, struct cl_link *l, const uint8_t *author,
 {
 	struct cl__pull	*p = pull_find(g, author), *np;
 
-	if (p != NULL && p->asked != 0)
-		return true;		/* on its way */
+	/*
+	 * On its way; but if this peer has more than that request's peer
+	 * knew of, keep it: once the answer is in, the rest comes from here.
+	 */
+	if (p != NULL && p->asked != 0) {
+		if (p->link_id == lp(l)->id && upto > p->upto)
+			p->upto = upto;		/* its next request asks */
+		return upto <= p->upto;
+	}
 	if (p != NULL && p->jobs > 0 && p->next > from)
 		from = p->next;
 	if (upto < from)
@@ -872,7 +879,7 @@ on_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 		memcpy(in->author, p->author, 32);
 		in->pull_id = p->id;
 		pull_on(g, l, p, last);
-		fill(g, l);
+		fill_all(g);	/* another link may have the feed further */
 	}
 }
 
