@@ -55,6 +55,7 @@
 #define EVENT_WAIT_MS	10000	/* for an event to reach every node */
 #define SETTLE_POLLS	4	/* equal link counts in a row: settled */
 #define STATUS_EVERY_MS	100	/* catch-up: its STATUS read this often */
+#define VERIFY_CPU_N	10000	/* signatures timed for the CPU of one */
 #define HS_BYTES	200	/* handshake and stream header, each way */
 #define SS_ABYTES	17	/* crypto_secretstream's tag and MAC */
 #define SIZES_MAX	16	/* frame sizes told apart by the proxy */
@@ -666,6 +667,9 @@ struct catchup_run {
 	double		 ratio;		/* rate / verify */
 	double		 ready_s;	/* start to the ready line */
 	double		 node_cores;	/* the new node */
+	double		 node_us;	/* ... its CPU per event held */
+	double		 verify_us;	/* CPU of one verify, one thread */
+	double		 ratio_cpu;	/* verify_us / node_us */
 	double		 peer_cores;	/* the 2 peers together */
 	double		 other_cores;	/* the rest of the machine */
 	double		 copies;	/* received per event held */
@@ -997,6 +1001,29 @@ cnet_stop(struct ctx *x, struct cnet *cn)
 }
 
 /*
+ * The CPU time of one crypto_sign_verify_detached, on this thread's
+ * clock: what a verify costs whatever else the machine runs (the limit,
+ * by the wall clock, drops with the load).  Microseconds.
+ */
+static double
+verify_cpu_us(const struct cl__bench_vmsgs *vm)
+{
+	struct timespec	a, b;
+	size_t		i, n = vm->n < VERIFY_CPU_N ? vm->n : VERIFY_CPU_N;
+
+	if (n == 0)
+		return 0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	for (i = 0; i < n; i++)
+		if (crypto_sign_verify_detached(vm->sig[i], vm->msg[i],
+		    vm->len[i], vm->pk[i]) != 0)
+			cl__bench_fail("verify cost: a signature failed");
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	return ((double)(b.tv_sec - a.tv_sec) * 1e6 +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e3) / (double)n;
+}
+
+/*
  * A fresh node with --peer to both: from its start until its STATUS
  * shows their digest (read every STATUS_EVERY_MS).
  */
@@ -1013,6 +1040,7 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 	double			 pc0, pc1, b0, b1, s0, s1;
 
 	res->verify = cl__bench_verify_limit(&x->vm, CL_BENCH_VERIFY_THREADS);
+	res->verify_us = verify_cpu_us(&x->vm);
 	memset(&want, 0, sizeof(want));
 	want.log_size = cn->size;
 	memcpy(want.digest, cn->digest, CL_ID_LEN);
@@ -1059,6 +1087,8 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 	res->rate = (double)cn->size / res->secs;
 	res->ratio = res->rate / res->verify;
 	res->node_cores = cl__bench_proc_cpu(nd.pid) / res->secs;
+	res->node_us = cl__bench_proc_cpu(nd.pid) * 1e6 / (double)cn->size;
+	res->ratio_cpu = res->verify_us / res->node_us;
 	res->peer_cores = (pc1 - pc0) / res->secs;
 	res->other_cores = (b1 - b0 - (s1 - s0)) / res->secs -
 	    res->node_cores - res->peer_cores;
@@ -1069,12 +1099,13 @@ catchup_run(struct ctx *x, struct cnet *cn, size_t run,
 	res->dups = (double)pr.u.peers.g.dups_in / (double)cn->size;
 	cl_resp_free(&pr);
 	cl__bench_say("catch-up %zu/%zu: verify limit %.0f/s; %llu events in "
-	    "%.1f s: %.0f/s, %.2f of the limit (node %.2f cores, peers %.2f, "
-	    "other load %.2f; %.3f copies received per event, %.3f "
-	    "duplicates)", run + 1, x->o.runs, res->verify,
-	    (unsigned long long)cn->size, res->secs, res->rate, res->ratio,
-	    res->node_cores, res->peer_cores, res->other_cores, res->copies,
-	    res->dups);
+	    "%.1f s: %.0f/s, %.2f of the limit (node %.2f cores, %.1f µs "
+	    "per event; a verify %.1f µs: %.2f by CPU; peers %.2f, other "
+	    "load %.2f; %.3f copies received per event, %.3f duplicates)",
+	    run + 1, x->o.runs, res->verify, (unsigned long long)cn->size,
+	    res->secs, res->rate, res->ratio, res->node_cores, res->node_us,
+	    res->verify_us, res->ratio_cpu, res->peer_cores,
+	    res->other_cores, res->copies, res->dups);
 	cl__bench_node_stop(&nd);
 	if (!x->o.keep) {
 		cl__bench_rmtree(nd.data);
@@ -1639,37 +1670,50 @@ report_catchup(FILE *f, const struct ctx *x, const struct report *rp)
 	    "- CPU: user + system time of the new node over the run ÷ its "
 	    "length, in cores; the peers' together likewise; *other load*: "
 	    "the machine's user + system + steal time (/proc/stat) less the "
-	    "three nodes' and the bench's, i.e. work that was not ours\n"
+	    "three nodes' and the bench's, i.e. work that was not ours; "
+	    "*µs per event*: the new node's user + system time ÷ events "
+	    "held; *by CPU*: the CPU time of one verify (one thread's "
+	    "clock, over %d of the same signatures) ÷ µs per event, i.e. "
+	    "the ratio the node would reach on cores of its own at that "
+	    "cost, which the machine's other load disturbs far less than "
+	    "the rate and the limit by the wall clock\n"
 	    "- copies: events the new node received over gossip (PEERS' "
 	    "`events_in`, after the run) ÷ events held; *duplicates*: the "
 	    "part of them it held already (`dups_in`); events of authors it "
 	    "did not know yet are in the copies, not in the duplicates%s\n\n"
 	    "| run | verify limit, 2 cores (events/s) | catch-up (events/s) | "
 	    "÷ verify | target | seconds | of which until ready | new node "
-	    "CPU (cores) | peers' CPU (cores) | other load (cores) | copies "
+	    "CPU (cores) | µs per event | verify µs (CPU) | ÷ verify by CPU | "
+	    "peers' CPU (cores) | other load (cores) | copies "
 	    "per event | of which duplicates |\n"
-	    "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n",
+	    "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	    "---:|---:|\n",
 	    rp->cn.size, rp->cn.size, o->issuers + 1, o->issuers,
 	    x->c.len[2 * o->issuers], x->ev_mean, rp->cn.ingest[0],
 	    rp->cn.ingest[1], (unsigned long long)rp->cn.feeds,
 	    STATUS_EVERY_MS, CL_BENCH_VERIFY_THREADS,
-	    x->vm.n, sync_note);
+	    x->vm.n, VERIFY_CPU_N, sync_note);
 	for (i = 0; i < n; i++) {
 		r = &rp->cu[i];
 		fprintf(f, "| %zu | %.0f | %.0f | %.2f | ≥ %.1f: %s | %.1f | "
-		    "%.2f | %.2f | %.2f | %.2f | %.3f | %.3f |\n", i + 1,
-		    r->verify, r->rate, r->ratio, CATCHUP_TARGET,
+		    "%.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f | %.3f | "
+		    "%.3f |\n",
+		    i + 1, r->verify, r->rate, r->ratio, CATCHUP_TARGET,
 		    met(r->ratio >= CATCHUP_TARGET), r->secs, r->ready_s,
-		    r->node_cores, r->peer_cores, r->other_cores, r->copies,
-		    r->dups);
+		    r->node_cores, r->node_us, r->verify_us, r->ratio_cpu,
+		    r->peer_cores,
+		    r->other_cores, r->copies, r->dups);
 	}
 	ratio = MED(rp->cu, n, ratio);
 	fprintf(f, "| **median** | **%.0f** | **%.0f** | **%.2f** | ≥ %.1f: "
-	    "%s | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f |\n\n",
+	    "%s | %.1f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f | "
+	    "%.3f | %.3f |\n\n",
 	    MED(rp->cu, n, verify), MED(rp->cu, n, rate), ratio,
 	    CATCHUP_TARGET, met(ratio >= CATCHUP_TARGET),
 	    MED(rp->cu, n, secs), MED(rp->cu, n, ready_s),
-	    MED(rp->cu, n, node_cores), MED(rp->cu, n, peer_cores),
+	    MED(rp->cu, n, node_cores), MED(rp->cu, n, node_us),
+	    MED(rp->cu, n, verify_us), MED(rp->cu, n, ratio_cpu),
+	    MED(rp->cu, n, peer_cores),
 	    MED(rp->cu, n, other_cores), MED(rp->cu, n, copies),
 	    MED(rp->cu, n, dups));
 }
