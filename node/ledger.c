@@ -544,32 +544,40 @@ counts_add(struct batch *b)
 }
 
 cl_err
-cl_ledger_apply_parts(struct cl_ledger *l, const struct cl_apply_part *parts,
-    size_t nparts)
+cl_ledger_write(struct cl_ledger *l, const struct cl_apply_part *parts,
+    size_t nparts, uint64_t *log_size)
 {
 	struct batch	b;
 	size_t		i, p;
 	cl_err		err;
 
-	for (;;) {
-		memset(&b, 0, sizeof(b));
-		b.l = l;
-		b.pos = l->log_size;
-		cl_store_begin(&l->st, &b.t, true);
-		for (p = 0; p < nparts; p++)
-			for (i = 0; i < parts[p].n && b.t.err == CL_OK; i++)
-				apply_one(&b, &parts[p].in[i],
-				    &parts[p].out[i]);
-		counts_add(&b);
-		err = cl_store_end(&b.t);
-		if (err != CL_EMAPFULL)
-			break;
-		/* Nothing of the batch is stored: grow and go again. */
+	memset(&b, 0, sizeof(b));
+	b.l = l;
+	b.pos = l->log_size;
+	cl_store_begin(&l->st, &b.t, true);
+	for (p = 0; p < nparts; p++)
+		for (i = 0; i < parts[p].n && b.t.err == CL_OK; i++)
+			apply_one(&b, &parts[p].in[i], &parts[p].out[i]);
+	counts_add(&b);
+	if ((err = cl_store_end(&b.t)) == CL_OK)
+		*log_size = b.pos;
+	return err;
+}
+
+cl_err
+cl_ledger_apply_parts(struct cl_ledger *l, const struct cl_apply_part *parts,
+    size_t nparts)
+{
+	uint64_t	size;
+	cl_err		err;
+
+	/* On CL_EMAPFULL nothing of the batch is stored: grow, go again. */
+	while ((err = cl_ledger_write(l, parts, nparts, &size)) ==
+	    CL_EMAPFULL)
 		if ((err = cl_store_grow(&l->st)) != CL_OK)
 			return err;
-	}
 	if (err == CL_OK)
-		l->log_size = b.pos;
+		l->log_size = size;
 	return err;
 }
 

@@ -132,6 +132,18 @@ struct cl_apply_part {
 CL_NODISCARD cl_err	cl_ledger_apply_parts(struct cl_ledger *l,
 			    const struct cl_apply_part *parts, size_t nparts);
 
+/*
+ * The write of cl_ledger_apply_parts() alone, for a writer thread of its
+ * own while other threads read the ledger: one write transaction, and
+ * neither the map grown nor l->log_size changed, as both need that no
+ * read runs.  On success *log_size is the size to set l->log_size to, on
+ * the thread that reads; CL_EMAPFULL: nothing stored, cl_store_grow() with
+ * no txn open, then write again.
+ */
+CL_NODISCARD cl_err	cl_ledger_write(struct cl_ledger *l,
+			    const struct cl_apply_part *parts, size_t nparts,
+			    uint64_t *log_size);
+
 /* A feed's head. */
 struct cl_head {
 	uint64_t	seq;		/* 0: no events */

@@ -175,6 +175,9 @@ conn_close(struct cl__conn *c, const char *why, cl_err err)
 		for (j = s->jobs; j != NULL; j = j->next)
 			if (j->c == c)
 				j->c = NULL;	/* it commits; nobody to answer */
+		for (j = s->w.batch; j != NULL; j = j->next)
+			if (j->c == c)
+				j->c = NULL;
 	}
 	c->jobs = 0;
 	if (c->queued) {
@@ -646,6 +649,10 @@ keep_checkpoint(struct cl_server *s)
 
 	if (s->ledger->log_size == s->ckpt_size)
 		return;		/* nothing new to attest */
+	if (s->w.busy) {
+		s->ckpt_pending = true;	/* one write txn at a time */
+		return;
+	}
 	if ((err = cl_server_checkpoint(s, &c)) == CL_OK)
 		err = cl_ledger_checkpoint_put(s->ledger, &c);
 	if (err != CL_OK) {
@@ -764,53 +771,128 @@ stored(enum cl_accept a)
 	    a == CL_ACC_DISPUTED;
 }
 
-/*
- * Commit the verified jobs at the head of the queue, up to batch_max
- * events (at least one job), in one write transaction.  Jobs behind an
- * unverified one wait: events of one feed may span jobs, and must be
- * applied in the order they came.
- */
+/* Jobs one batch takes at most (a job is one SUBMIT, or one peer's). */
+#define PARTS_MAX	1024
+
+/* The writer thread: one batch at a time, handed over under w->mu. */
 static void
-commit_ready(struct cl_server *s)
+writer_main(void *arg)
 {
-	struct cl_apply_part	 parts[64];
-	struct cl__job		*j, *next, *done;
-	size_t			 n = 0, events = 0, i, k;
-	uint64_t		 t0;
+	struct cl_server	*s = arg;
+	struct cl__writer	*w = &s->w;
+	uint64_t		 size = 0;
 	cl_err			 err;
 
-	for (j = s->jobs; j != NULL && j->verified && n < 64; j = j->next) {
+	uv_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->work && !w->quit)
+			uv_cond_wait(&w->cv, &w->mu);
+		if (!w->work)
+			break;		/* quit, and nothing handed over */
+		uv_mutex_unlock(&w->mu);
+		err = cl_ledger_write(s->ledger, w->parts, w->nparts, &size);
+		uv_mutex_lock(&w->mu);
+		w->err = err;
+		w->log_size = size;
+		w->work = false;
+		uv_async_send(&w->done);
+	}
+	uv_mutex_unlock(&w->mu);
+}
+
+static void
+writer_go(struct cl__writer *w)
+{
+	uv_mutex_lock(&w->mu);
+	w->work = true;
+	uv_cond_signal(&w->cv);
+	uv_mutex_unlock(&w->mu);
+}
+
+/*
+ * Hand the verified jobs at the head of the queue to the writer, up to
+ * batch_max events (at least one job), for one write transaction.  Jobs
+ * behind an unverified one wait: events of one feed may span jobs, and
+ * must be applied in the order they came.  One batch is out at a time;
+ * what is verified meanwhile goes into the next, so batches grow with the
+ * load and a commit's wait for the disk is shared by more events.
+ */
+static void
+commit_start(struct cl_server *s)
+{
+	struct cl__writer	*w = &s->w;
+	struct cl__job		*j, *last = NULL;
+	size_t			 n = 0, events = 0;
+
+	if (w->busy)
+		return;
+	for (j = s->jobs; j != NULL && j->verified && n < PARTS_MAX;
+	    j = j->next) {
 		if (n > 0 && events + j->req.ev_cnt > s->cfg->batch_max)
 			break;
-		parts[n].in = j->sub;
-		parts[n].n = j->req.ev_cnt;
-		parts[n].out = j->res;
+		w->parts[n].in = j->sub;
+		w->parts[n].n = j->req.ev_cnt;
+		w->parts[n].out = j->res;
 		events += j->req.ev_cnt;
+		last = j;
 		n++;
 	}
 	if (n == 0)
 		return;
-	t0 = uv_hrtime();
-	err = cl_ledger_apply_parts(s->ledger, parts, n);
+	/* off the queue: new jobs queue behind, the batch stays in order */
+	w->batch = s->jobs;
+	s->jobs = last->next;
+	last->next = NULL;
+	if (s->jobs == NULL)
+		s->jobs_tail = NULL;
+	w->nparts = n;
+	w->events = events;
+	w->t0 = uv_hrtime();
+	w->busy = true;
+	writer_go(w);
+}
+
+static void	keep_checkpoint(struct cl_server *);
+static void	on_kick(uv_idle_t *);
+
+/* The writer is done with its batch: answer it, on the loop. */
+static void
+on_batch_written(uv_async_t *h)
+{
+	struct cl_server	*s = h->data;
+	struct cl__writer	*w = &s->w;
+	struct cl__job		*j, *next;
+	size_t			 i;
+	uint64_t		 size;
+	cl_err			 err;
+
+	uv_mutex_lock(&w->mu);
+	if (!w->busy || w->work) {
+		uv_mutex_unlock(&w->mu);
+		return;		/* a wake-up for a batch answered already */
+	}
+	err = w->err;
+	size = w->log_size;
+	uv_mutex_unlock(&w->mu);
+	if (err == CL_EMAPFULL &&
+	    (err = cl_store_grow(&s->ledger->st)) == CL_OK) {
+		/* nothing was stored, and no read is open here: again */
+		cl_log_info("ledger", "map grown to %zu MiB",
+		    s->ledger->st.map_size >> 20);
+		writer_go(w);
+		return;
+	}
+	w->busy = false;
 	s->stats.commits++;
-	if (err != CL_OK) {
+	if (err == CL_OK) {
+		s->ledger->log_size = size;
+	} else {
 		cl_log_err("ledger", "commit of %zu events failed, nothing "
-		    "stored err=%s", events, cl_strerror(err));
+		    "stored err=%s", w->events, cl_strerror(err));
 		if (err != CL_EMAPFULL)
 			s->fatal = err;
 	}
-	/*
-	 * Off the queue before answering: an answer lets its connection
-	 * go on with its next request, which may queue a new job.
-	 */
-	done = s->jobs;
-	for (k = 1, j = done; k < n; k++)
-		j = j->next;
-	s->jobs = j->next;
-	j->next = NULL;
-	if (s->jobs == NULL)
-		s->jobs_tail = NULL;
-	for (j = done; j != NULL; j = next) {
+	for (j = w->batch, w->batch = NULL; j != NULL; j = next) {
 		next = j->next;
 		for (i = 0; err == CL_OK && i < j->req.ev_cnt; i++) {
 			s->stats.by_result[j->res[i].acc]++;
@@ -836,7 +918,8 @@ commit_ready(struct cl_server *s)
 		job_free(j);
 	}
 	cl_log_debug("ledger", "committed %zu events of %zu submissions in "
-	    "%.1f ms", events, n, (double)(uv_hrtime() - t0) / 1e6);
+	    "%.1f ms", w->events, w->nparts,
+	    (double)(uv_hrtime() - w->t0) / 1e6);
 	/* room in flight again: the connections that waited for it go on */
 	if (s->queued_events < INFLIGHT_EVENTS) {
 		struct cl__conn *c;
@@ -847,8 +930,14 @@ commit_ready(struct cl_server *s)
 				mark_ready(c);
 			}
 	}
+	if (s->ckpt_pending && s->fatal == CL_OK) {
+		s->ckpt_pending = false;
+		keep_checkpoint(s);
+	}
 	if (s->fatal != CL_OK)
 		cl_server_stop(s, NULL);
+	/* the next batch, and the rest, from the check handle */
+	uv_idle_start(&s->kick, on_kick);
 }
 
 /* Queue j (its events in j->req) and start checking them in the pool. */
@@ -1119,7 +1208,7 @@ drain_frames(struct cl__conn *c)
 			break;
 		}
 		if (submit && s->queued_events >= INFLIGHT_EVENTS) {
-			c->waiting = true;	/* commit_ready wakes it */
+			c->waiting = true;	/* on_batch_written wakes it */
 			blocked = true;
 			break;
 		}
@@ -1273,8 +1362,8 @@ commit_due(struct cl_server *s)
 	struct cl__job	*j;
 	uint64_t	 events = 0, waited;
 
-	if (s->jobs == NULL || !s->jobs->verified)
-		return false;
+	if (s->w.busy || s->jobs == NULL || !s->jobs->verified)
+		return false;	/* on_batch_written kicks the loop */
 	for (j = s->jobs; j != NULL && j->verified; j = j->next)
 		events += j->req.ev_cnt;
 	if (j == NULL || events >= s->cfg->batch_max || s->stopping)
@@ -1295,7 +1384,7 @@ on_check(uv_check_t *h)
 	struct cl__conn		*c;
 
 	if (commit_due(s))
-		commit_ready(s);
+		commit_start(s);
 	while ((c = s->ready) != NULL) {
 		s->ready = c->ready_next;
 		c->queued = false;
@@ -1391,6 +1480,23 @@ cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
 	uv_check_start(&s->check, on_check);
 	uv_idle_init(loop, &s->kick);
 	uv_timer_init(loop, &s->commit_timer);
+	if ((s->w.parts = calloc(PARTS_MAX, sizeof(*s->w.parts))) == NULL ||
+	    uv_mutex_init(&s->w.mu) != 0) {
+		free(s->w.parts);
+		return CL_ENOMEM;
+	}
+	if (uv_cond_init(&s->w.cv) != 0) {
+		uv_mutex_destroy(&s->w.mu);
+		free(s->w.parts);
+		return CL_ENOMEM;
+	}
+	uv_async_init(loop, &s->w.done, on_batch_written);
+	s->w.done.data = s;
+	if ((rc = uv_thread_create(&s->w.th, writer_main, s)) != 0) {
+		cl_log_err("ledger", "writer thread: %s", uv_strerror(rc));
+		return CL_ENOMEM;
+	}
+	s->w.started = true;
 	uv_timer_init(loop, &s->ckpt_timer);
 	s->ckpt_timer.data = s;
 	if (cl_ledger_checkpoint_last(ledger, &s->ckpt_size) != CL_OK)
@@ -1412,8 +1518,21 @@ static void
 maybe_stopped(struct cl_server *s)
 {
 	if (!s->stopping || s->conns != NULL || s->jobs != NULL ||
-	    uv_is_closing((uv_handle_t *)&s->check))
+	    s->w.busy || uv_is_closing((uv_handle_t *)&s->check))
 		return;
+	if (s->w.started) {
+		uv_mutex_lock(&s->w.mu);
+		s->w.quit = true;
+		uv_cond_signal(&s->w.cv);
+		uv_mutex_unlock(&s->w.mu);
+		uv_thread_join(&s->w.th);
+		s->w.started = false;
+		uv_cond_destroy(&s->w.cv);
+		uv_mutex_destroy(&s->w.mu);
+		free(s->w.parts);
+		s->w.parts = NULL;
+	}
+	uv_close((uv_handle_t *)&s->w.done, on_handle_closed);
 	uv_close((uv_handle_t *)&s->sweep, on_handle_closed);
 	uv_close((uv_handle_t *)&s->check, on_handle_closed);
 	uv_close((uv_handle_t *)&s->kick, on_handle_closed);

@@ -60,6 +60,30 @@ struct cl_server_stats {
 					   (real-time clock); 0: never */
 };
 
+/*
+ * The writer: a thread of its own that commits one batch at a time, so
+ * that the loop goes on reading, checking and answering while a commit
+ * waits for the disk.  mu guards the hand-over (work, quit, err,
+ * log_size); everything else is the loop's.
+ */
+struct cl__writer {
+	uv_thread_t		 th;
+	uv_mutex_t		 mu;
+	uv_cond_t		 cv;
+	uv_async_t		 done;		/* the batch is written */
+	bool			 started;
+	bool			 work;		/* a batch is handed over */
+	bool			 quit;
+	bool			 busy;		/* loop: a batch is out */
+	struct cl_apply_part	*parts;		/* PARTS_MAX */
+	size_t			 nparts;
+	size_t			 events;
+	struct cl__job		*batch;		/* its jobs, in order */
+	uint64_t		 t0;
+	cl_err			 err;
+	uint64_t		 log_size;
+};
+
 struct cl_server {
 	uv_loop_t		*loop;
 	struct cl_ledger	*ledger;
@@ -78,7 +102,9 @@ struct cl_server {
 	size_t			 conn_cnt;
 	struct cl__conn		*ready;		/* input left to process */
 	struct cl__job		*jobs, *jobs_tail;	/* in arrival order */
-	size_t			 jobs_cnt;
+	size_t			 jobs_cnt;	/* these and the writer's */
+	struct cl__writer	 w;
+	bool			 ckpt_pending;	/* due while a batch was out */
 	uint64_t		 queued_events;	/* in jobs_cnt */
 	bool			 stopping;
 	cl_err			 fatal;		/* storage failed: stop */
