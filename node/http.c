@@ -106,6 +106,9 @@ struct cl__http_conn {
 	bool			 reading;
 	bool			 closing;
 	bool			 close_after;	/* once the output is out */
+	bool			 queue_answer;	/* through the write queue, so
+						   that on_written() resumes
+						   parsing */
 	uint32_t		 id;
 	char			 peer[64];
 };
@@ -338,7 +341,9 @@ u64_text(char *end, uint64_t v)
  * Head and body go out in one writev() when the socket takes them, as it
  * mostly does: no copy, no allocation, no write callback.  What it does
  * not take is queued (uv_try_write() takes nothing while writes are
- * queued, so answers keep their order).
+ * queued, so answers keep their order).  The last answer conn_drain()
+ * makes in one turn is always queued: its on_written() resumes parsing
+ * the requests still read but not parsed, where no read may come.
  */
 static void
 send_answer(struct cl__http_conn *c, const struct answer *a, bool keep)
@@ -379,7 +384,8 @@ send_answer(struct cl__http_conn *c, const struct answer *a, bool keep)
 	c->last_ms = mono_ms(c->h);
 	b[0] = uv_buf_init(head, (unsigned)hlen);
 	b[1] = uv_buf_init((char *)body, (unsigned)blen);
-	n = uv_try_write((uv_stream_t *)&c->tcp, b, blen > 0 ? 2 : 1);
+	n = c->queue_answer ? 0 :
+	    uv_try_write((uv_stream_t *)&c->tcp, b, blen > 0 ? 2 : 1);
 	if (n < 0 && n != UV_EAGAIN) {
 		conn_close(c, "write failed", CL_EIO);
 		return;
@@ -2180,7 +2186,10 @@ conn_drain(struct cl__http_conn *c)
 			http_parser_pause(&c->p, 0);
 			c->req_ms = 0;
 			reqs++;
+			/* the last this turn: its write callback goes on */
+			c->queue_answer = reqs == CL_HTTP_PER_READ;
 			handle(c);
+			c->queue_answer = false;
 			continue;
 		}
 		if (e != HPE_OK) {

@@ -466,6 +466,34 @@ Test(http, keep_alive_and_pipelined_requests_answer_in_order)
 	h_http_close(&c);
 }
 
+/*
+ * More pipelined requests than the node parses in one turn
+ * (CL_HTTP_PER_READ), sent at once and then nothing more: every one is
+ * answered, in order, though no further read comes to resume parsing.
+ */
+Test(http, more_pipelined_requests_than_one_turn_takes)
+{
+	static const char	one[] = "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n";
+	enum { CNT = 3 * CL_HTTP_PER_READ + 5 };
+	struct h_http		c;
+	struct h_http_resp	r;
+	char			*all;
+	size_t			 i;
+
+	cr_assert_not_null(all = malloc(CNT * (sizeof(one) - 1)));
+	for (i = 0; i < CNT; i++)
+		memcpy(all + i * (sizeof(one) - 1), one, sizeof(one) - 1);
+	h_http_connect(&c, n.http_port);
+	h_http_send(&c, all, CNT * (sizeof(one) - 1));
+	free(all);
+	for (i = 0; i < CNT; i++) {
+		cr_assert(h_http_recv(&c, &r), "answer %zu of %d", i + 1, CNT);
+		cr_assert_eq(r.status, 200);
+		h_http_resp_free(&r);
+	}
+	h_http_close(&c);
+}
+
 /* Send raw, expect one error answer and the connection closed. */
 static void
 refused(const void *req, size_t len, int code, const char *error)
