@@ -693,10 +693,9 @@ catchup_progress(struct cl_gossip *g)
 {
 	uint64_t	t = now_ms(g);
 
-	if (t - g->progress_ms < 5000)
+	if (g->pull_cnt == 0 || t - g->progress_ms < 5000)
 		return;
-	if (g->progress_ms != 0 && (g->pull_cnt > 0 ||
-	    g->stats.events_new != g->progress_in))
+	if (g->progress_ms != 0)
 		cl_log_info(comp, "catch-up: %llu events in, %.0f/s, %zu "
 		    "feeds in flight, log %llu", (unsigned long long)
 		    g->stats.events_new, (double)(g->stats.events_new -
