@@ -918,7 +918,7 @@ cl_report_status_json(const struct cl_genesis *g,
 		{ "uptime_ms", st->uptime_ms }, { "submitted", st->submitted },
 		{ "accepted", st->accepted },
 	};
-	json_t		*o, *types;
+	json_t		*o, *types, *states;
 	size_t		 i;
 	unsigned	 t;
 	bool		 ok;
@@ -935,6 +935,15 @@ cl_report_status_json(const struct cl_genesis *g,
 	for (t = CL_EV_TYPE_MIN; ok && t <= CL_EV_TYPE_MAX; t++)
 		ok = set(types, cl_ev_type_name(t),
 		    json_integer((json_int_t)st->by_type[t]));
+	/* by the issuer's last word: expiry, accreditation, forks aside */
+	ok = ok && (states = json_object()) != NULL &&
+	    set(o, "credentials_by_state", states) &&
+	    set(states, "active",
+	    json_integer((json_int_t)st->by_state[CL_ST_VALID])) &&
+	    set(states, "suspended",
+	    json_integer((json_int_t)st->by_state[CL_ST_SUSPENDED])) &&
+	    set(states, "revoked",
+	    json_integer((json_int_t)st->by_state[CL_ST_REVOKED]));
 	for (i = 0; ok && i < sizeof(nums) / sizeof(nums[0]); i++)
 		ok = set(o, nums[i].key, json_integer((json_int_t)nums[i].v));
 	if (!ok) {

@@ -25,6 +25,8 @@ cl_accept_name(unsigned a)
 
 static const uint8_t zero_id[CL_ID_LEN];
 
+static cl_err	counts_upgrade(struct cl_ledger *);
+
 static cl_err
 load_log_size(struct cl_ledger *l)
 {
@@ -83,9 +85,57 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	err = cl_store_end(&t);
 	if (err == CL_OK)
 		err = load_log_size(l);
+	if (err == CL_OK && !l->st.rdonly)
+		err = counts_upgrade(l);
 	if (err != CL_OK)
 		cl_ledger_close(l);
 	return err;
+}
+
+/*
+ * A store whose counts predate the credentials by state: count them once,
+ * from every credential on a feed's chain (its feed holds its ISSUE at
+ * its seq; the others are held past a fork) that is not void.
+ */
+static cl_err
+counts_upgrade(struct cl_ledger *l)
+{
+	struct cl_txn	 t;
+	struct cl_iter	 it;
+	struct cl_val	 k, v, f;
+	struct cl__cred	 c;
+	uint8_t		 rec[8 * CL__COUNTS_N], fk[CL__FEED_KLEN];
+	uint64_t	 st[3] = { 0, 0, 0 };
+	int		 i;
+
+	cl_store_begin(&l->st, &t, true);
+	if (!cl_store_get(&t, CL_DB_META, CL__META_COUNTS,
+	    strlen(CL__META_COUNTS), &v) || v.len != 8 * CL__COUNTS_N1)
+		return cl_store_end(&t);	/* none, or counted already */
+	memset(rec, 0, sizeof(rec));
+	memcpy(rec, v.ptr, v.len);
+	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL_ID_LEN || v.len != CL__CRED_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		cl__cred_unpack(&c, v.ptr);
+		memcpy(fk, c.issuer, CL_PK_LEN);
+		cl_store_be64(fk + CL_PK_LEN, c.seq);
+		if (c.issue_void != CL_VOID_NONE || c.feed_status > 2 ||
+		    !cl_store_get(&t, CL_DB_FEED, fk, sizeof(fk), &f) ||
+		    f.len != CL__FEED_LEN ||
+		    memcmp(f.ptr, k.ptr, CL_ID_LEN) != 0)
+			continue;
+		st[c.feed_status]++;
+	}
+	cl_store_iter_end(&it);
+	for (i = 0; i < 3; i++)
+		cl_store_be64(rec + 8 * (CL__CNT_STATE + i), st[i]);
+	cl_store_put(&t, CL_DB_META, CL__META_COUNTS, strlen(CL__META_COUNTS),
+	    rec, sizeof(rec), 0);
+	return cl_store_end(&t);
 }
 
 void
@@ -310,6 +360,9 @@ index_change(struct batch *b, const struct cl_submit *s, uint64_t pos)
 	cl_store_be64(ev + 2, pos);
 	cl_store_put(&b->t, CL_DB_CREDEV, k, sizeof(k), ev, sizeof(ev), 0);
 	if (vr == CL_VOID_NONE) {
+		/* u64 sums: the decrement wraps, the total does not */
+		b->counts[CL__CNT_STATE + c.feed_status]--;
+		b->counts[CL__CNT_STATE + next]++;
 		c.feed_status = (uint8_t)next;
 		c.changes++;
 		cl__cred_pack(rec, &c);
@@ -348,6 +401,8 @@ append(struct batch *b, struct cl_submit *s, struct cl_head *h,
 	case CL_EV_ISSUE:
 		r->void_reason = index_issue(b, s, pos);
 		b->counts[CL__CNT_CREDS]++;
+		if (r->void_reason == CL_VOID_NONE)
+			b->counts[CL__CNT_STATE + CL_ST_VALID]++;
 		break;
 	default:
 		r->void_reason = index_change(b, s, pos);
@@ -534,8 +589,13 @@ counts_add(struct batch *b)
 
 	memset(rec, 0, sizeof(rec));
 	if (cl_store_get(&b->t, CL_DB_META, CL__META_COUNTS,
-	    strlen(CL__META_COUNTS), &v) && v.len == sizeof(rec))
+	    strlen(CL__META_COUNTS), &v)) {
+		if (v.len != sizeof(rec)) {
+			b->t.err = CL_ESTORE;	/* counts_upgrade() at open */
+			return;
+		}
 		memcpy(rec, v.ptr, sizeof(rec));
+	}
 	for (i = 0; i < CL__COUNTS_N; i++)
 		cl_store_be64(rec + 8 * i,
 		    cl_store_load64(rec + 8 * i) + b->counts[i]);

@@ -361,6 +361,13 @@ struct cl_counts {
 	uint64_t	credentials;
 	uint64_t	void_events;
 	uint64_t	forks;		/* forked feeds */
+	/*
+	 * The credentials of feeds' chains whose ISSUE is not void, by the
+	 * state their issuer last gave them: CL_ST_VALID, SUSPENDED,
+	 * REVOKED.  What a verifier is answered also weighs expiry, the
+	 * issuer's accreditation and forks, judged when asked.
+	 */
+	uint64_t	by_state[3];
 };
 CL_NODISCARD cl_err	cl_ledger_counts(struct cl_ledger *l,
 			    struct cl_counts *c);

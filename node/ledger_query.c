@@ -729,8 +729,13 @@ cl_ledger_counts(struct cl_ledger *l, struct cl_counts *c)
 	memset(c, 0, sizeof(*c));
 	cl_store_begin(&l->st, &t, false);
 	if (cl_store_get(&t, CL_DB_META, CL__META_COUNTS,
-	    strlen(CL__META_COUNTS), &v) && v.len == 8 * CL__COUNTS_N) {
+	    strlen(CL__META_COUNTS), &v) && (v.len == 8 * CL__COUNTS_N ||
+	    v.len == 8 * CL__COUNTS_N1)) {
 		p = v.ptr;
+		/* read-only on a store not yet upgraded: no states */
+		for (i = 0; v.len == 8 * CL__COUNTS_N && i < 3; i++)
+			c->by_state[i] = cl_store_load64(p +
+			    8 * (CL__CNT_STATE + i));
 		for (i = CL_EV_TYPE_MIN; i <= CL_EV_TYPE_MAX; i++)
 			c->by_type[i] = cl_store_load64(p + 8 * (i - 1));
 		c->void_events = cl_store_load64(p + 8 * CL__CNT_VOID);

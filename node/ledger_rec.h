@@ -56,11 +56,18 @@ cl__merkle_key(uint8_t k[CL__MERKLE_KLEN], unsigned level, uint64_t index)
 #define CL__META_GENESIS	"genesis"
 #define CL__META_SCHEMA		"schema"
 #define CL__META_COUNTS		"counts"
-/* counts: by_type[1..7], void, forks, credentials: u64 each */
-#define CL__COUNTS_N		10
+/*
+ * counts: by_type[1..7], void, forks, credentials, then the credentials
+ * of feeds' chains (ISSUE not void) by their feed's state: valid,
+ * suspended, revoked.  u64 each.  Stores of schema 1 before the states
+ * were counted hold the first CL__COUNTS_N1; opening one counts them.
+ */
+#define CL__COUNTS_N		13
+#define CL__COUNTS_N1		10
 #define CL__CNT_VOID		7
 #define CL__CNT_FORKS		8
 #define CL__CNT_CREDS		9
+#define CL__CNT_STATE		10	/* + CL_ST_VALID .. CL_ST_REVOKED */
 
 /* CRED: ISSUE id -> this record. */
 struct cl__cred {

@@ -433,6 +433,8 @@ cl_server_status(struct cl_server *s, struct cl_wire_status *w,
 	w->forks = n.forks;
 	for (i = CL_EV_TYPE_MIN; i <= CL_EV_TYPE_MAX; i++)
 		w->by_type[i] = n.by_type[i];
+	for (i = 0; i < 3; i++)
+		w->by_state[i] = n.by_state[i];
 	cl_store_usage(&s->ledger->st, &used, &size);
 	w->map_used = used;
 	w->map_size = size;

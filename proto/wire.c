@@ -331,7 +331,7 @@ w_status(struct cl__w *w, const struct cl_wire_status *s)
 {
 	int	i;
 
-	cl__w_array(w, 15);
+	cl__w_array(w, 16);
 	cl__w_bin(w, s->node, CL_PK_LEN);
 	cl__w_bin(w, s->network, CL_ID_LEN);
 	cl__w_bin(w, s->digest, CL_ID_LEN);
@@ -349,6 +349,9 @@ w_status(struct cl__w *w, const struct cl_wire_status *s)
 	cl__w_uint(w, s->uptime_ms);
 	cl__w_uint(w, s->submitted);
 	cl__w_uint(w, s->accepted);
+	cl__w_array(w, 3);
+	for (i = 0; i < 3; i++)
+		cl__w_uint(w, s->by_state[i]);
 }
 
 static void
@@ -627,7 +630,7 @@ rd_status(struct rd *d, struct cl_wire_status *s, const msgpack_object *b)
 	    &s->connections, &s->uptime_ms, &s->submitted, &s->accepted };
 	size_t			 i;
 
-	if (!is_array(d, b, 15))
+	if (!is_array(d, b, 16))
 		return false;
 	x = b->via.array.ptr;
 	if (!get_id(d, &x[0], s->node, false) ||
@@ -645,6 +648,12 @@ rd_status(struct rd *d, struct cl_wire_status *s, const msgpack_object *b)
 			return false;
 	for (i = 0; i < 6; i++)
 		if (!get_u(d, &x[9 + i], UINT64_MAX, t[i]))
+			return false;
+	if (!is_array(d, &x[15], 3))
+		return false;
+	for (i = 0; i < 3; i++)
+		if (!get_u(d, &x[15].via.array.ptr[i], UINT64_MAX,
+		    &s->by_state[i]))
 			return false;
 	return true;
 }

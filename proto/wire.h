@@ -138,6 +138,9 @@ struct cl_wire_status {
 	uint64_t	 void_events;
 	uint64_t	 forks;
 	uint64_t	 by_type[8];		/* [1..7] by event type */
+	uint64_t	 by_state[3];		/* credentials by their feed's
+						   state: valid, suspended,
+						   revoked (cl_counts) */
 	uint64_t	 map_used;		/* bytes of the LMDB map in use */
 	uint64_t	 map_size;
 	uint64_t	 connections;		/* client connections open */

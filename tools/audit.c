@@ -1193,6 +1193,9 @@ state_compare(struct ctx *x)
 	SAME(credentials, "credentials");
 	SAME(void_events, "void events");
 	SAME(forks, "forked feeds");
+	SAME(by_state[CL_ST_VALID], "active credentials");
+	SAME(by_state[CL_ST_SUSPENDED], "suspended credentials");
+	SAME(by_state[CL_ST_REVOKED], "revoked credentials");
 #undef SAME
 	/* the node's own tree of its log */
 	if ((err = cl_ledger_root(node, a->log_size, root)) == CL_ERANGE)

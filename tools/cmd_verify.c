@@ -520,9 +520,15 @@ status_text(const struct cl_genesis *g, const struct cl_wire_status *st)
 	for (t = CL_EV_TYPE_MIN; t <= CL_EV_TYPE_MAX; t++)
 		printf("  %-12s %llu\n", cl_ev_type_name(t),
 		    (unsigned long long)st->by_type[t]);
-	printf("credentials:   %llu\nforks:         %llu\n"
+	printf("credentials:   %llu; by their issuer's last word (expiry, "
+	    "accreditation\n               and forks are judged when a "
+	    "credential is verified):\n  %-12s %llu\n  %-12s %llu\n"
+	    "  %-12s %llu\nforks:         %llu\n"
 	    "void events:   %llu\nstate digest:  ",
 	    (unsigned long long)st->credentials,
+	    "active", (unsigned long long)st->by_state[CL_ST_VALID],
+	    "suspended", (unsigned long long)st->by_state[CL_ST_SUSPENDED],
+	    "revoked", (unsigned long long)st->by_state[CL_ST_REVOKED],
 	    (unsigned long long)st->forks,
 	    (unsigned long long)st->void_events);
 	cl_tool_put_hex(stdout, st->digest, CL_ID_LEN);

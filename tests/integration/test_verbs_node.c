@@ -1055,6 +1055,10 @@ Test(verbs_node, kill9_after_batch)
 	st = cli_json(0, "status", "--json", NULL);
 	cr_assert_eq(jint(st, "credentials"), BATCH_CNT);
 	cr_assert_eq(jint(st, "events_by_type.ISSUE"), BATCH_CNT);
+	/* counted in the batch's commit, so kept across the kill too */
+	cr_assert_eq(jint(st, "credentials_by_state.active"), BATCH_CNT);
+	cr_assert_eq(jint(st, "credentials_by_state.suspended"), 0);
+	cr_assert_eq(jint(st, "credentials_by_state.revoked"), 0);
 	json_decref(st);
 	free(ids);
 }
@@ -1088,6 +1092,9 @@ Test(verbs_node, status_matches_what_was_done)
 	cr_assert_eq(jint(j, "log_size"), 6);
 	cr_assert_eq(jint(j, "feeds"), 2);
 	cr_assert_eq(jint(j, "credentials"), 2);
+	cr_assert_eq(jint(j, "credentials_by_state.active"), 0);
+	cr_assert_eq(jint(j, "credentials_by_state.suspended"), 1);
+	cr_assert_eq(jint(j, "credentials_by_state.revoked"), 1);
 	cr_assert_eq(jint(j, "forks"), 0);
 	cr_assert_eq(jint(j, "void_events"), 0);
 	cr_assert_eq(jint(j, "submitted"), 6);
@@ -1102,8 +1109,19 @@ Test(verbs_node, status_matches_what_was_done)
 	snprintf(want, sizeof(want), "network id:    %s\n", w.netid);
 	expect_has(o.out, want, "status");
 	expect_has(o.out, "events:        6 in 2 feeds\n", "status");
-	expect_has(o.out, "credentials:   2\n", "status");
+	expect_has(o.out, "credentials:   2; by their issuer's last word",
+	    "status");
+	expect_has(o.out, "\n  active       0\n  suspended    1\n"
+	    "  revoked      1\n", "status");
 	out_free(&o);
+
+	/* reinstated: active again; the revoked one stays revoked */
+	change("reinstate", a, NULL, NULL, NULL, NULL);
+	j = cli_json(0, "status", "--json", NULL);
+	cr_assert_eq(jint(j, "credentials_by_state.active"), 1);
+	cr_assert_eq(jint(j, "credentials_by_state.suspended"), 0);
+	cr_assert_eq(jint(j, "credentials_by_state.revoked"), 1);
+	json_decref(j);
 }
 
 Test(verbs_node, bad_usage_names_the_value)

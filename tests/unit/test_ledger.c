@@ -699,7 +699,10 @@ Test(ledger, issue_of_an_undefined_achievement_is_void)
 	counts(&c);
 	cr_assert_eq(c.void_events, 1);
 	cr_assert_eq(c.credentials, 1);
+	cr_assert_eq(c.by_state[CL_ST_VALID], 0, "a void ISSUE has no state");
 	feed_goes_on(def.id);
+	counts(&c);
+	cr_assert_eq(c.by_state[CL_ST_VALID], 1);
 }
 
 Test(ledger, issue_of_another_issuers_define_is_void)
@@ -820,6 +823,10 @@ Test(ledger, changes_over_the_maximum_are_void)
 	cr_assert_eq(a.proof_cnt, 3 + CL_CRED_CHANGES_MAX);
 	counts(&c);
 	cr_assert_eq(c.void_events, 2);
+	cr_assert_eq(c.by_state[CL_ST_VALID], 1, "the void changes changed "
+	    "nothing");
+	cr_assert_eq(c.by_state[CL_ST_SUSPENDED] + c.by_state[CL_ST_REVOKED],
+	    0);
 	feed_goes_on(def.id);
 }
 
@@ -1379,6 +1386,53 @@ Test(ledger, counts_of_what_is_held)
 	cr_assert_eq(c.credentials, 4);
 	cr_assert_eq(c.void_events, 1);
 	cr_assert_eq(c.forks, 1);
+	/* a, b and d on the chain; c is held past the fork, in no state */
+	cr_assert_eq(c.by_state[CL_ST_VALID], 3);
+	cr_assert_eq(c.by_state[CL_ST_SUSPENDED], 0);
+	cr_assert_eq(c.by_state[CL_ST_REVOKED], 0);
+}
+
+Test(ledger, credentials_by_state_follow_their_changes)
+{
+	struct tl_ev		acc, def, a, b, x, ch;
+	struct cl_counts	c, again;
+	struct cl_txn		t;
+	struct cl_val		v;
+	uint8_t			old[8 * 10];
+
+	accredit_and_define(&acc, &def);
+	issue(&iss, def.id, 1, 0, 0, &a);
+	issue(&iss, def.id, 2, 0, 0, &b);
+	issue(&iss, def.id, 3, 0, 0, &x);
+	ok(&a);
+	ok(&b);
+	ok(&x);
+	tl_change(&net, &iss, CL_EV_SUSPEND, a.id, &ch);
+	ok(&ch);
+	tl_change(&net, &iss, CL_EV_SUSPEND, b.id, &ch);
+	ok(&ch);
+	tl_change(&net, &iss, CL_EV_REVOKE, b.id, &ch);	/* suspended: ok */
+	ok(&ch);
+	tl_change(&net, &iss, CL_EV_REINSTATE, b.id, &ch);	/* revoked: no */
+	void_(&ch, CL_VOID_ALREADY_REVOKED);
+	counts(&c);
+	cr_assert_eq(c.by_state[CL_ST_VALID], 1);
+	cr_assert_eq(c.by_state[CL_ST_SUSPENDED], 1);
+	cr_assert_eq(c.by_state[CL_ST_REVOKED], 1);
+
+	/*
+	 * A store from before the states were counted holds the first ten
+	 * counts only: opening it counts the states from the credentials.
+	 */
+	cl_store_begin(&tl.l.st, &t, true);
+	cr_assert(cl_store_get(&t, CL_DB_META, "counts", 6, &v));
+	cr_assert_gt(v.len, sizeof(old));
+	memcpy(old, v.ptr, sizeof(old));
+	cl_store_put(&t, CL_DB_META, "counts", 6, old, sizeof(old), 0);
+	cr_assert_eq(cl_store_end(&t), CL_OK);
+	tl_ledger_reopen(&tl);
+	counts(&again);
+	cr_assert_eq(memcmp(&c, &again, sizeof(c)), 0);
 }
 
 Test(ledger, define_pos_finds_defines_only)
