@@ -159,6 +159,7 @@ cl_ledger_prepare(const uint8_t netid[static CL_ID_LEN], const uint8_t *bytes,
 {
 	s->where.field = NULL;
 	s->no_fork = false;
+	cl_merkle_leaf(s->leaf, bytes, len);
 	s->err = cl_ev_decode(&s->ev, bytes, len, &s->where);
 	if (s->err == CL_OK)
 		s->err = cl_ev_verify(&s->ev, netid, s->id);
@@ -204,9 +205,11 @@ head_put(struct batch *b, const uint8_t *author, const struct cl_head *h)
  * the log.
  */
 static uint64_t
-log_append(struct batch *b, const struct cl_event *ev)
+log_append(struct batch *b, const struct cl_submit *s)
 {
-	uint8_t		k[8], mk[CL__MERKLE_KLEN], h[CL_HASH_LEN];
+	const struct cl_event	*ev = &s->ev;
+	uint8_t		k[8], mk[CL__MERKLE_KLEN];
+	const uint8_t	*h = s->leaf;
 	uint8_t		up[CL_MERKLE_PROOF_MAX][CL_HASH_LEN];
 	uint64_t	pos = b->pos, ix[CL_MERKLE_PROOF_MAX];
 	unsigned	lv[CL_MERKLE_PROOF_MAX], cnt = 0, i;
@@ -215,9 +218,8 @@ log_append(struct batch *b, const struct cl_event *ev)
 	cl_store_be64(k, pos);
 	cl_store_put(&b->t, CL_DB_LOG, k, 8, ev->raw, ev->raw_len,
 	    CL_PUT_APPEND);
-	cl_merkle_leaf(h, ev->raw, ev->raw_len);
 	cl__merkle_key(mk, 0, pos);
-	cl_store_put(&b->t, CL_DB_MERKLE, mk, sizeof(mk), h, sizeof(h),
+	cl_store_put(&b->t, CL_DB_MERKLE, mk, sizeof(mk), h, CL_HASH_LEN,
 	    CL_PUT_APPEND);
 	if (b->t.err == CL_OK &&
 	    (err = cl_merkle_append(cl__merkle_get, &b->t, pos, h, lv, ix, up,
@@ -378,7 +380,7 @@ append(struct batch *b, struct cl_submit *s, struct cl_head *h,
     struct cl_result *r)
 {
 	uint8_t		k[CL__FEED_KLEN], v[CL__FEED_LEN];
-	uint64_t	pos = log_append(b, &s->ev);
+	uint64_t	pos = log_append(b, s);
 
 	memcpy(k, s->ev.author, CL_PK_LEN);
 	cl_store_be64(k + CL_PK_LEN, s->ev.seq);
@@ -427,7 +429,7 @@ static uint64_t
 aside(struct batch *b, struct cl_submit *s)
 {
 	uint8_t		fk[CL__FORK_KLEN], pv[8];
-	uint64_t	pos = log_append(b, &s->ev);
+	uint64_t	pos = log_append(b, s);
 
 	memcpy(fk, s->ev.author, CL_PK_LEN);
 	cl_store_be64(fk + CL_PK_LEN, s->ev.seq);

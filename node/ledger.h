@@ -82,6 +82,8 @@ const char	*cl_accept_name(unsigned);
 struct cl_submit {
 	struct cl_event	 ev;
 	uint8_t		 id[CL_ID_LEN];
+	uint8_t		 leaf[CL_ID_LEN];	/* RFC 9162 leaf hash of the
+						   bytes, decoded or not */
 	cl_err		 err;		/* decode or signature error */
 	struct cl_where	 where;
 	bool		 no_fork;	/* a conflict is STALE, not a fork:
@@ -101,7 +103,8 @@ struct cl_result {
 };
 
 /*
- * Decode and verify bytes into s.  Thread-safe: run it in a worker pool.
+ * Decode and verify bytes into s, and hash them as a leaf of the log.
+ * Thread-safe: run it in a worker pool.
  * Failures are kept in s->err for cl_ledger_apply() to report.  Always
  * release s with cl_submit_free().
  */

@@ -619,8 +619,8 @@ prepare(const uint8_t *netid, struct slot *s, size_t i)
 {
 	const uint8_t	*rec = s->buf + s->off[i];
 
-	cl_merkle_leaf(s->leaf[i], rec, s->len[i]);
 	cl_ledger_prepare(netid, rec, s->len[i], &s->sub[i]);
+	memcpy(s->leaf[i], s->sub[i].leaf, CL_HASH_LEN);
 	if (s->sub[i].err == CL_OK)
 		memcpy(s->xid[i], s->sub[i].id, CL_ID_LEN);
 	else if (s->sub[i].ev.raw == NULL ||
