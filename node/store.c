@@ -3,7 +3,6 @@
 #include "store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
@@ -112,30 +111,6 @@ env_mapsize(MDB_env *env)
 }
 
 /*
- * A writer maps the file writable (MDB_WRITEMAP): LMDB then changes its
- * pages in place instead of copying each into a buffer of its own and
- * writing it back at commit, so a large batch costs neither a heap page
- * nor a write(2) copy per page it touches.  LMDB sizes the file to the
- * map, sparse: a store of pages there is no disk block for would end in
- * SIGBUS when the disk is full, so reserve the blocks of the whole map
- * first, and call a disk that cannot hold it full.
- */
-static int
-map_reserve(MDB_env *env, size_t size)
-{
-	int	fd, rc;
-
-	if ((rc = mdb_env_get_fd(env, &fd)) != 0)
-		return rc;
-	do
-		rc = posix_fallocate(fd, 0, (off_t)size);
-	while (rc == EINTR);
-	if (rc == EOPNOTSUPP || rc == EINVAL)
-		return 0;	/* no such call here: sparse, as LMDB leaves it */
-	return rc;		/* ENOSPC, EFBIG: map_err() calls it full */
-}
-
-/*
  * Begin a txn.  MDB_MAP_RESIZED means another process (the node, beside a
  * read-only auditor) grew the map past ours: adopt the size recorded in
  * the file (0) and retry once.  Like cl_store_grow(), remapping needs that
@@ -180,8 +155,6 @@ cl_store_open(struct cl_store *st, const char *dir,
 	}
 	if (st->rdonly)
 		flags |= MDB_RDONLY;
-	else
-		flags |= MDB_WRITEMAP;
 
 	if ((rc = mdb_env_create(&env)) != 0)
 		return map_err(rc);
@@ -206,10 +179,6 @@ cl_store_open(struct cl_store *st, const char *dir,
 	}
 	st->map_size = env_mapsize(env);
 	st->map_max = max < st->map_size ? st->map_size : max;
-	if (!st->rdonly && (rc = map_reserve(env, st->map_size)) != 0) {
-		err = map_err(rc);
-		goto fail;
-	}
 
 	/* Free the reader slots of processes that died inside a txn. */
 	if ((rc = mdb_reader_check(env, &dead)) != 0) {
@@ -278,11 +247,6 @@ cl_store_grow(struct cl_store *st)
 		size = st->map_size * 2;
 	if ((rc = mdb_env_set_mapsize(st->env, size)) != 0)
 		return map_err(rc);
-	if ((rc = map_reserve(st->env, env_mapsize(st->env))) != 0) {
-		/* the disk cannot hold the larger map: keep the old one */
-		(void)mdb_env_set_mapsize(st->env, st->map_size);
-		return map_err(rc);
-	}
 	st->map_size = env_mapsize(st->env);
 	return CL_OK;
 }

@@ -72,11 +72,8 @@ struct cl_iter {
 
 /*
  * Open (creating if needed) the environment in directory dir, which must
- * exist, and every database of enum cl_db.  Unless read-only, the map is
- * writable (MDB_WRITEMAP) and its disk blocks are reserved: data.mdb is
- * as large as the map.  Errors: CL_EIO (no such directory, permissions),
- * CL_ESTORE (corrupt, version mismatch), CL_EMAPFULL (no room on the disk
- * for the map).
+ * exist, and every database of enum cl_db.  Errors: CL_EIO (no such
+ * directory, permissions), CL_ESTORE (corrupt, version mismatch).
  */
 CL_NODISCARD cl_err	cl_store_open(struct cl_store *st, const char *dir,
 			    const struct cl_store_opts *opts);
@@ -94,9 +91,8 @@ CL_NODISCARD cl_err	cl_store_nosync(struct cl_store *st);
 void	cl_store_close(struct cl_store *st);
 
 /*
- * Double the map size (up to map_max), its disk blocks reserved.  No txn
- * of this process may be open.  Errors: CL_EMAPFULL when map_max is
- * reached or the disk has no room for the larger map, CL_ESTORE.
+ * Double the map size (up to map_max).  No txn of this process may be
+ * open.  Errors: CL_EMAPFULL when map_max is reached, CL_ESTORE.
  */
 CL_NODISCARD cl_err	cl_store_grow(struct cl_store *st);
 
