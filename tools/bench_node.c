@@ -333,10 +333,9 @@ proc_cpu(pid_t pid)
 
 /*
  * The block device the scratch directory is on, whose writes the ingest
- * counts: the node writes its pages through the map (MDB_WRITEMAP), so
- * what it passes to write(2) says nothing, and its write_bytes in
- * /proc/PID/io counts a page each time it is dirtied.  The device's own
- * count is of the whole machine: on a quiet one, the node's.
+ * counts: what reaches the disk, LMDB's pages as fdatasync(2) flushes
+ * them, rather than what the node hands write(2).  The device's count is
+ * of the whole machine: on a quiet one, the node's.
  */
 static char	disk_stat[64];
 
@@ -1845,7 +1844,7 @@ redis_version(const struct redis *rd, char *out, size_t cap)
 
 /*
  * The node's defaults for the settings that shape these figures, as its
- * --help states them: "workers: cores, batch-max: 10000".
+ * --help states them: "workers: cores, batch-max: 2000".
  */
 static void
 node_defaults(const char *bin, char *out, size_t cap)
@@ -1931,8 +1930,8 @@ report_ingest(FILE *f, const struct ctx *x, const struct report *rp)
 	    "cores; *other load*: the machine's user + system + steal time "
 	    "(/proc/stat) less ours, i.e. work that was not ours; written: "
 	    "bytes written to the block device of the data directory "
-	    "(/sys/dev/block/…/stat: LMDB's pages, written through its "
-	    "map; the whole machine's writes to it) over "
+	    "(/sys/dev/block/…/stat: LMDB's pages; the whole machine's "
+	    "writes to it) over "
 	    "the timed part / its events\n\n"
 	    "| run | verify limit, 2 cores (events/s) | ingest (events/s) | "
 	    "÷ verify | target | node CPU (cores) | bench CPU (cores) | "
