@@ -352,7 +352,9 @@ proof_ledger(const struct cl__bench_corpus *c, const char *dir,
 	for (i = 0; i < c->n; i += n) {
 		n = c->n - i < CL_AUDIT_BATCH ? c->n - i : CL_AUDIT_BATCH;
 		for (k = 0; k < n; k++) {
+			/* as cl_ledger_prepare(), less the signature */
 			memset(&s[k], 0, sizeof(s[k]));
+			cl_merkle_leaf(s[k].leaf, c->ev[i + k], c->len[i + k]);
 			s[k].err = cl_ev_decode(&s[k].ev, c->ev[i + k],
 			    c->len[i + k], NULL);
 			if (s[k].err == CL_OK)
