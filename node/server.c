@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <sodium.h>
 
@@ -32,6 +35,14 @@
 #define COMMIT_WAIT_MS	5
 /* Events one work item checks: small enough to spread over the pool. */
 #define CHUNK_EVENTS	128
+/*
+ * LMDB keeps the page buffers of its largest write transaction until the
+ * environment closes: after a commit of more events than this, once no
+ * commit has come for RELEASE_MS, the store is opened anew to give them
+ * back.  A node ingests in large commits and rests in little memory.
+ */
+#define RELEASE_EVENTS	1000
+#define RELEASE_MS	2000
 /* How often idle and slow connections are looked for. */
 #define SWEEP_MS	250
 
@@ -857,6 +868,31 @@ commit_start(struct cl_server *s)
 static void	keep_checkpoint(struct cl_server *);
 static void	on_kick(uv_idle_t *);
 
+/* Quiet since the last large commit: LMDB's page buffers back. */
+static void
+on_release(uv_timer_t *t)
+{
+	struct cl_server	*s = t->data;
+	cl_err			 err;
+
+	if (s->w.busy || s->stopping)
+		return;		/* the next commit starts the timer again */
+	if ((err = cl_store_release(&s->ledger->st)) != CL_OK) {
+		cl_log_err("ledger", "reopening the store failed err=%s",
+		    cl_strerror(err));
+		s->fatal = err;
+		cl_server_stop(s, NULL);
+		return;
+	}
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+	cl_log_debug("ledger", "store reopened after commits of up to %llu "
+	    "events: their page buffers given back",
+	    (unsigned long long)s->batch_peak);
+	s->batch_peak = 0;
+}
+
 /* The writer is done with its batch: answer it, on the loop. */
 static void
 on_batch_written(uv_async_t *h)
@@ -886,6 +922,10 @@ on_batch_written(uv_async_t *h)
 	}
 	w->busy = false;
 	s->stats.commits++;
+	if (w->events > s->batch_peak)
+		s->batch_peak = w->events;
+	if (s->batch_peak > RELEASE_EVENTS)
+		uv_timer_start(&s->release_timer, on_release, RELEASE_MS, 0);
 	if (err == CL_OK) {
 		s->ledger->log_size = size;
 	} else {
@@ -1492,6 +1532,8 @@ cl_server_start(struct cl_server *s, uv_loop_t *loop, struct cl_ledger *ledger,
 		free(s->w.parts);
 		return CL_ENOMEM;
 	}
+	uv_timer_init(loop, &s->release_timer);
+	s->release_timer.data = s;
 	uv_async_init(loop, &s->w.done, on_batch_written);
 	s->w.done.data = s;
 	if ((rc = uv_thread_create(&s->w.th, writer_main, s)) != 0) {
@@ -1535,6 +1577,7 @@ maybe_stopped(struct cl_server *s)
 		s->w.parts = NULL;
 	}
 	uv_close((uv_handle_t *)&s->w.done, on_handle_closed);
+	uv_close((uv_handle_t *)&s->release_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&s->sweep, on_handle_closed);
 	uv_close((uv_handle_t *)&s->check, on_handle_closed);
 	uv_close((uv_handle_t *)&s->kick, on_handle_closed);

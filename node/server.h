@@ -105,6 +105,8 @@ struct cl_server {
 	size_t			 jobs_cnt;	/* these and the writer's */
 	struct cl__writer	 w;
 	bool			 ckpt_pending;	/* due while a batch was out */
+	uv_timer_t		 release_timer;	/* LMDB's pages back, idle */
+	uint64_t		 batch_peak;	/* events, since the last */
 	uint64_t		 queued_events;	/* in jobs_cnt */
 	bool			 stopping;
 	cl_err			 fatal;		/* storage failed: stop */

@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
@@ -208,6 +209,10 @@ cl_store_open(struct cl_store *st, const char *dir,
 		err = map_err(rc);
 		goto fail;
 	}
+	if ((st->dir = strdup(dir)) == NULL) {
+		err = CL_ENOMEM;
+		goto fail;
+	}
 	return CL_OK;
 
 fail:
@@ -218,9 +223,39 @@ fail:
 cl_err
 cl_store_nosync(struct cl_store *st)
 {
+	cl_err	err;
+
 	if (st->env == NULL || st->rdonly)
 		return CL_EUSAGE;
-	return map_err(mdb_env_set_flags(st->env, MDB_NOSYNC, 1));
+	if ((err = map_err(mdb_env_set_flags(st->env, MDB_NOSYNC, 1))) ==
+	    CL_OK)
+		st->nosync = true;
+	return err;
+}
+
+cl_err
+cl_store_release(struct cl_store *st)
+{
+	struct cl_store_opts	 o;
+	char			*dir = st->dir;
+	bool			 nosync = st->nosync;
+	cl_err			 err;
+
+	if (st->env == NULL || dir == NULL)
+		return CL_EUSAGE;
+	memset(&o, 0, sizeof(o));
+	o.map_initial = st->map_size;
+	o.map_max = st->map_max;
+	o.rdonly = st->rdonly;
+	st->dir = NULL;		/* kept across the close */
+	cl_store_close(st);
+	err = cl_store_open(st, dir, &o);
+	free(dir);
+	if (err == CL_OK && nosync)
+		err = cl_store_nosync(st);
+	if (err != CL_OK)
+		cl_store_close(st);
+	return err;
 }
 
 void
@@ -228,6 +263,7 @@ cl_store_close(struct cl_store *st)
 {
 	if (st->env != NULL)
 		mdb_env_close(st->env);
+	free(st->dir);
 	memset(st, 0, sizeof(*st));
 }
 

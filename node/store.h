@@ -44,6 +44,8 @@ struct cl_store {
 	size_t		 map_size;
 	size_t		 map_max;
 	bool		 rdonly;
+	bool		 nosync;
+	char		*dir;		/* for cl_store_release() */
 };
 
 /* A transaction.  After the first failure every call is a no-op. */
@@ -86,6 +88,15 @@ CL_NODISCARD cl_err	cl_store_open(struct cl_store *st, const char *dir,
  * Errors: CL_EUSAGE (read-only or not open), CL_ESTORE.
  */
 CL_NODISCARD cl_err	cl_store_nosync(struct cl_store *st);
+
+/*
+ * Give back the memory LMDB keeps of past write transactions: it holds
+ * every page buffer its largest transaction dirtied, for reuse, until the
+ * environment closes.  Closes and opens the environment again, with the
+ * map as large as it is.  No txn of this process may be open.  On failure
+ * the store is closed.  Errors: those of cl_store_open(), CL_ENOMEM.
+ */
+CL_NODISCARD cl_err	cl_store_release(struct cl_store *st);
 
 /* Close; no txn may be open.  Accepts a store that failed to open. */
 void	cl_store_close(struct cl_store *st);

@@ -78,12 +78,12 @@
  * batch_max, at most CL_SUBMIT_MAX).  A commit takes what is checked when
  * the one before it ends, so batches reach this only under load.  The
  * more events a commit, the fewer index pages an event (random keys share
- * pages): 10,000 ingest about 16 % faster than 2,000 here.  But LMDB
- * keeps every dirty page a transaction used for reuse, so the largest
- * commit sets the node's resident memory: at a million events 10,000 a
- * commit cost 129 MiB outside the map, 2,000 under 50.
+ * pages): 10,000 ingest about 16 % faster than 2,000 here.  LMDB keeps
+ * the page buffers of its largest transaction (at a million events, 80
+ * MiB more at 10,000 than at 2,000) until the environment closes, so the
+ * node reopens it once commits rest (cl_store_release(), server.c).
  */
-#define CL_BATCH_DEFAULT	2000
+#define CL_BATCH_DEFAULT	10000
 #define CL_QUERY_IDS_MAX	256	/* ids in a by-holder/digest answer */
 #define CL_EVENTS_MAX		1000	/* events in one EVENTS answer */
 #define CL_EVENTS_BYTES_MAX	(2 * 1024 * 1024)	/* ... and their bytes */

@@ -1844,7 +1844,7 @@ redis_version(const struct redis *rd, char *out, size_t cap)
 
 /*
  * The node's defaults for the settings that shape these figures, as its
- * --help states them: "workers: cores, batch-max: 2000".
+ * --help states them: "workers: cores, batch-max: 10000".
  */
 static void
 node_defaults(const char *bin, char *out, size_t cap)
@@ -2059,7 +2059,9 @@ report_memory(FILE *f, const struct ctx *x, const struct report *rp)
 	    "events (%zu credentials; %.0f events/s, node CPU %.2f cores, "
 	    "%.1f KiB written per event), then %.0f s of the same queries "
 	    "over all its credentials (%.0f queries/s)\n"
-	    "- read from `/proc/PID/smaps` right after: the Rss of every "
+	    "- read from `/proc/PID/smaps` right after (the node has given "
+	    "back LMDB's page buffers of its large commits 2 s after the last "
+	    "one: VmHWM shows the peak): the Rss of every "
 	    "mapping summed, except the one of `…/ledger/data.mdb` (LMDB's "
 	    "map: pages of the page cache, which the kernel may drop), shown "
 	    "apart; *anonymous* is the part outside data.mdb not backed by "

@@ -230,6 +230,32 @@ Test(store, put_get_round_trip)
 	cl_store_close(&st);
 }
 
+/*
+ * Giving LMDB's page buffers back reopens the environment: what was
+ * committed is there, the map keeps its size, a nosync store stays so,
+ * and writing goes on.
+ */
+Test(store, release_keeps_everything)
+{
+	struct cl_store	 st;
+	size_t		 map;
+
+	open_store(&st);
+	cr_assert_eq(put_batch(&st, 0, 5000), CL_OK);
+	cr_assert_eq(cl_store_grow(&st), CL_OK);
+	map = st.map_size;
+	cr_assert_eq(cl_store_nosync(&st), CL_OK);
+	cr_assert_eq(cl_store_release(&st), CL_OK);
+	cr_assert_eq(st.map_size, map);
+	cr_assert(st.nosync);
+	check_log(&st, 5000);
+	cr_assert_eq(put_batch(&st, 5000, 100), CL_OK);
+	check_log(&st, 5100);
+	cl_store_close(&st);
+	cr_assert_eq(cl_store_release(&st), CL_EUSAGE, "closed: nothing to "
+	    "reopen");
+}
+
 Test(store, get_absent_is_not_an_error)
 {
 	struct cl_store	 st;
