@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "canon.h"
 #include "date.h"
 #include "hex.h"
 #include "limits.h"
@@ -321,55 +322,21 @@ cl_report_out_room(struct cl_report_out *o, size_t n)
 	return true;
 }
 
-static void
-w_raw(struct cl_report_out *o, const char *s, size_t n)
+void
+cl_report_out_raw(struct cl_report_out *o, const void *b, size_t n)
 {
 	if (!cl_report_out_room(o, n))
 		return;
-	memcpy(o->ptr + o->len, s, n);
+	memcpy(o->ptr + o->len, b, n);
 	o->len += n;
 }
+
 
 /* A literal: keys with their separators, null, true, false. */
 static void
 w_lit(struct cl_report_out *o, const char *s)
 {
-	w_raw(o, s, strlen(s));
-}
-
-/*
- * The length of the UTF-8 sequence at p (a byte of 0x80 or more), or 0
- * when it is not one jansson takes: overlong forms, surrogates and code
- * points past U+10FFFF are refused, as by json_stringn().
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
+	cl_report_out_raw(o, s, strlen(s));
 }
 
 static void
@@ -379,57 +346,52 @@ w_str(struct cl_report_out *o, const char *s, size_t n)
 	const unsigned char	*p = (const unsigned char *)s, *end = p + n;
 	const unsigned char	*run;
 	char			 esc[6] = { '\\', 'u', '0', '0' };
-	size_t			 k;
 
-	w_raw(o, "\"", 1);
+	/* what json_stringn() refuses; the rest, UTF-8 included, as it is */
+	if (!cl__utf8_valid(s, n)) {
+		if (o->err == CL_OK)
+			o->err = CL_EBADUTF8;
+		return;
+	}
+	cl_report_out_raw(o, "\"", 1);
 	while (p < end && o->err == CL_OK) {
-		for (run = p; p < end && *p >= 0x20 && *p < 0x80 &&
-		    *p != '"' && *p != '\\'; p++)
+		for (run = p; p < end && *p >= 0x20 && *p != '"' &&
+		    *p != '\\'; p++)
 			;
-		w_raw(o, (const char *)run, (size_t)(p - run));
+		cl_report_out_raw(o, (const char *)run, (size_t)(p - run));
 		if (p == end)
 			break;
-		if (*p >= 0x80) {
-			if ((k = utf8_seq(p, (size_t)(end - p))) == 0) {
-				if (o->err == CL_OK)
-					o->err = CL_EBADUTF8;
-				return;
-			}
-			w_raw(o, (const char *)p, k);
-			p += k;
-			continue;
-		}
 		switch (*p) {
 		case '"':
-			w_raw(o, "\\\"", 2);
+			cl_report_out_raw(o, "\\\"", 2);
 			break;
 		case '\\':
-			w_raw(o, "\\\\", 2);
+			cl_report_out_raw(o, "\\\\", 2);
 			break;
 		case '\b':
-			w_raw(o, "\\b", 2);
+			cl_report_out_raw(o, "\\b", 2);
 			break;
 		case '\f':
-			w_raw(o, "\\f", 2);
+			cl_report_out_raw(o, "\\f", 2);
 			break;
 		case '\n':
-			w_raw(o, "\\n", 2);
+			cl_report_out_raw(o, "\\n", 2);
 			break;
 		case '\r':
-			w_raw(o, "\\r", 2);
+			cl_report_out_raw(o, "\\r", 2);
 			break;
 		case '\t':
-			w_raw(o, "\\t", 2);
+			cl_report_out_raw(o, "\\t", 2);
 			break;
 		default:
 			esc[4] = xd[*p >> 4];
 			esc[5] = xd[*p & 0xf];
-			w_raw(o, esc, sizeof(esc));
+			cl_report_out_raw(o, esc, sizeof(esc));
 			break;
 		}
 		p++;
 	}
-	w_raw(o, "\"", 1);
+	cl_report_out_raw(o, "\"", 1);
 }
 
 /* A string, or null for an empty one (as jstr()). */
@@ -448,8 +410,8 @@ w_name(struct cl_report_out *o, const char *s)
 	w_str(o, s, strlen(s));
 }
 
-static void
-w_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
+void
+cl_report_out_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
 {
 	/* cl_hex_encode() ends with a NUL, which the quote overwrites */
 	if (!cl_report_out_room(o, 2 * len + 3))
@@ -473,7 +435,7 @@ w_int(struct cl_report_out *o, uint64_t v)
 		o->err = CL_ENOMEM;
 		return;
 	}
-	w_raw(o, num, (size_t)n);
+	cl_report_out_raw(o, num, (size_t)n);
 }
 
 static void
@@ -495,9 +457,9 @@ w_date(struct cl_report_out *o, uint64_t ms)
 	w_name(o, day);
 }
 
-/* j (stolen) as json_dumpb() writes it; NULL: out of memory. */
-static void
-w_json(struct cl_report_out *o, json_t *j)
+/* j NULL: out of memory (what a json_*() constructor failing gives). */
+void
+cl_report_out_json(struct cl_report_out *o, json_t *j)
 {
 	size_t	n;
 
@@ -593,11 +555,11 @@ w_frag(struct cl_report_out *o, struct frag *tab, const uint8_t *key,
 	if (tab != NULL) {
 		f = frag_slot(tab, key);
 		if (f->json != NULL && memcmp(f->key, key, FRAG_KEY_LEN) == 0) {
-			w_raw(o, f->json, f->len);
+			cl_report_out_raw(o, f->json, f->len);
 			return;
 		}
 	}
-	w_json(o, make(v));
+	cl_report_out_json(o, make(v));
 	if (f == NULL || o->err != CL_OK ||
 	    (copy = malloc(o->len - at)) == NULL)
 		return;		/* not kept: made again next time */
@@ -698,12 +660,12 @@ w_issue(struct cl_report_out *o, const struct cl_report_view *v)
 	w_lit(o, is->holder_kind == CL_HOLDER_WALLET ?
 	    ",\"holder\":{\"kind\":\"wallet\",\"ref\":" :
 	    ",\"holder\":{\"kind\":\"salted\",\"ref\":");
-	w_hex(o, is->holder, CL_ID_LEN);
+	cl_report_out_hex(o, is->holder, CL_ID_LEN);
 	w_lit(o, "},\"document_digest\":");
 	if (zero_id(is->digest))
 		w_lit(o, "null");
 	else
-		w_hex(o, is->digest, CL_ID_LEN);
+		cl_report_out_hex(o, is->digest, CL_ID_LEN);
 	w_lit(o, ",\"grade\":");
 	w_cstr(o, &is->grade);
 	w_lit(o, ",\"supervision\":");
@@ -724,7 +686,7 @@ cl_report_write(const struct cl_report *r, struct cl_report_cache *cache,
 	w_lit(o, "{\"status\":");
 	w_name(o, cl_status_name(v.status));
 	w_lit(o, ",\"credential\":");
-	w_hex(o, r->id, CL_ID_LEN);
+	cl_report_out_hex(o, r->id, CL_ID_LEN);
 	w_lit(o, ",\"node_status\":");
 	if (r->online)
 		w_name(o, cl_status_name(r->node_status));

@@ -129,6 +129,16 @@ void	cl_report_out_free(struct cl_report_out *o);
  */
 bool	cl_report_out_room(struct cl_report_out *o, size_t n);
 
+/* Append n bytes as they are: JSON the caller made. */
+void	cl_report_out_raw(struct cl_report_out *o, const void *b, size_t n);
+
+/* Append len bytes as a hex string, quotes included. */
+void	cl_report_out_hex(struct cl_report_out *o, const uint8_t *b,
+	    size_t len);
+
+/* Append j as json_dumpb() writes it compactly, and release j. */
+void	cl_report_out_json(struct cl_report_out *o, struct json_t *j);
+
 /*
  * The issuer and achievement JSON of answers, which many credentials
  * share, kept under every event it is made of (the ISSUE's DEFINE, the

@@ -356,6 +356,18 @@ pull_settle(struct cl_gossip *g, struct cl__pull *p)
 	return true;
 }
 
+/*
+ * p's request will bring nothing more: what it brought stays known until
+ * committed, the rest is for a later round.  Returns whether p went.
+ */
+static bool
+pull_end(struct cl_gossip *g, struct cl__pull *p)
+{
+	pull_unask(g, p);
+	p->upto = p->next - 1;
+	return pull_settle(g, p);
+}
+
 /* Ask l for p's feed from seq from (to p->upto, at most PULL_MAX). */
 static void
 pull_ask(struct cl_gossip *g, struct cl_link *l, struct cl__pull *p,
@@ -829,9 +841,7 @@ pull_nothing(struct cl_gossip *g, struct cl_link *l)
 			p = &g->pulls[i];
 	if (p == NULL)
 		return;
-	pull_unask(g, p);
-	p->upto = p->next - 1;
-	(void)pull_settle(g, p);
+	(void)pull_end(g, p);
 }
 
 static void
@@ -867,11 +877,8 @@ on_events(struct cl_gossip *g, struct cl_link *l, const struct cl_gm *m)
 	    on_inbound_done, in);
 	if (err != CL_OK) {
 		free(in);
-		if (p != NULL) {
-			pull_unask(g, p);
-			p->upto = p->next - 1;
-			(void)pull_settle(g, p);
-		}
+		if (p != NULL)
+			(void)pull_end(g, p);
 		return;
 	}
 	if (p != NULL) {
@@ -1325,12 +1332,8 @@ on_tick(uv_timer_t *t)
 	for (i = 0; i < g->pull_cnt;) {
 		struct cl__pull *q = &g->pulls[i];
 
-		if (q->asked != 0 && q->expires <= now) {
-			pull_unask(g, q);
-			q->upto = q->next - 1;
-			if (pull_settle(g, q))
-				continue;
-		}
+		if (q->asked != 0 && q->expires <= now && pull_end(g, q))
+			continue;
 		i++;
 	}
 	catchup_progress(g);

@@ -564,29 +564,8 @@ struct ctx {
 	uint64_t		 now;
 };
 
-/* Append n bytes to o (its error is sticky). */
-static void
-out_raw(struct cl_report_out *o, const char *b, size_t n)
-{
-	if (!cl_report_out_room(o, n))
-		return;
-	memcpy(o->ptr + o->len, b, n);
-	o->len += n;
-}
-
-/* A string literal's bytes. */
-#define OUT_LIT(o, s)	out_raw((o), (s), sizeof(s) - 1)
-
-static void
-out_hex(struct cl_report_out *o, const uint8_t *b, size_t len)
-{
-	char	hex[2 * CL_ID_LEN + 3];
-
-	hex[0] = '"';
-	cl_hex_encode(hex + 1, b, len);
-	hex[2 * len + 1] = '"';
-	out_raw(o, hex, 2 * len + 2);
-}
+/* A string literal's bytes: JSON written here. */
+#define OUT_LIT(o, s)	cl_report_out_raw((o), (s), sizeof(s) - 1)
 
 /*
  * Base64 with padding (RFC 4648 section 4), the text sodium_bin2base64()
@@ -786,7 +765,6 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 	struct cl_report_out	*o = NULL;
 	json_t			*m = NULL;
 	uint32_t		 cnt, i, best = 0;
-	size_t			 n;
 	uint64_t		 until;
 	unsigned		 st;
 	bool			 more, ok, found = false;
@@ -835,14 +813,9 @@ by_digest(struct ctx *x, const uint8_t digest[CL_ID_LEN], struct answer *a)
 		goto out;
 	}
 	OUT_LIT(o, ",\"document_sha256\":");
-	out_hex(o, digest, CL_ID_LEN);
+	cl_report_out_hex(o, digest, CL_ID_LEN);
 	OUT_LIT(o, ",\"matches\":");
-	n = json_dumpb(m, NULL, 0, JSON_COMPACT);
-	if (n > 0 && cl_report_out_room(o, n))
-		o->len += json_dumpb(m, o->ptr + o->len, n, JSON_COMPACT);
-	else
-		o->err = CL_ENOMEM;
-	json_decref(m);
+	cl_report_out_json(o, m);	/* and releases it */
 	if (more)
 		OUT_LIT(o, ",\"more\":true");
 	else
@@ -913,7 +886,7 @@ r_holder(struct ctx *x, const char *arg, struct answer *a)
 	}
 	out_reset(o);
 	OUT_LIT(o, "{\"holder\":");
-	out_hex(o, ref, CL_ID_LEN);
+	cl_report_out_hex(o, ref, CL_ID_LEN);
 	OUT_LIT(o, ",\"credentials\":[");
 	for (i = 0; err == CL_OK && i < cnt; i++) {
 		if (i > 0)
