@@ -215,7 +215,7 @@ cmd_init(int argc, char **argv)
 	struct cl_genesis	 g;
 	struct cl_ledger	 l;
 	struct cl_where		 where = { NULL };
-	struct cl_store_opts	 init_opts = { (size_t)1 << 20, 0, false };
+	struct cl_store_opts	 init_opts = { .map_initial = (size_t)1 << 20 };
 	uint8_t			 pk[32], sk[64];
 	char			 ldir[4096], nid[65], npk[65];
 	size_t			 glen;
@@ -393,7 +393,7 @@ cmd_run(int argc, char **argv)
 	/* flags are applied after the file, in the order given */
 	struct flag { const char *sec, *key, *val; } flags[96];
 	struct cl_config	 cfg;
-	struct cl_store_opts	 so = { 0, 0, false };
+	struct cl_store_opts	 so = { .map_initial = 0 };
 	struct cl_ledger	 l;
 	const char		*config = NULL;
 	uint8_t			 pk[32], sk[64];

@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -134,6 +135,26 @@ txn_begin(struct cl_store *st, unsigned int flags, MDB_txn **txn)
 	return mdb_txn_begin(st->env, NULL, flags, txn);
 }
 
+/*
+ * A scratch store writes into its map: LMDB has made the file as long as
+ * the map, but sparse, and a store into a hole the disk has no room for
+ * would be SIGBUS.  Allocate the blocks now, so that is ENOSPC here.
+ */
+static cl_err
+reserve(struct cl_store *st)
+{
+	mdb_filehandle_t	fd;
+	int			rc;
+
+	if (!st->scratch)
+		return CL_OK;
+	if ((rc = mdb_env_get_fd(st->env, &fd)) != 0)
+		return map_err(rc);
+	if ((rc = posix_fallocate(fd, 0, (off_t)st->map_size)) != 0)
+		return map_err(rc);
+	return CL_OK;
+}
+
 cl_err
 cl_store_open(struct cl_store *st, const char *dir,
     const struct cl_store_opts *opts)
@@ -153,9 +174,14 @@ cl_store_open(struct cl_store *st, const char *dir,
 		if (opts->map_max != 0)
 			max = opts->map_max;
 		st->rdonly = opts->rdonly;
+		st->scratch = opts->scratch;
 	}
+	if (st->rdonly && st->scratch)
+		return CL_EUSAGE;
 	if (st->rdonly)
 		flags |= MDB_RDONLY;
+	if (st->scratch)
+		flags |= MDB_WRITEMAP | MDB_NOSYNC;
 
 	if ((rc = mdb_env_create(&env)) != 0)
 		return map_err(rc);
@@ -180,6 +206,8 @@ cl_store_open(struct cl_store *st, const char *dir,
 	}
 	st->map_size = env_mapsize(env);
 	st->map_max = max < st->map_size ? st->map_size : max;
+	if ((err = reserve(st)) != CL_OK)
+		goto fail;
 
 	/* Free the reader slots of processes that died inside a txn. */
 	if ((rc = mdb_reader_check(env, &dead)) != 0) {
@@ -221,24 +249,10 @@ fail:
 }
 
 cl_err
-cl_store_nosync(struct cl_store *st)
-{
-	cl_err	err;
-
-	if (st->env == NULL || st->rdonly)
-		return CL_EUSAGE;
-	if ((err = map_err(mdb_env_set_flags(st->env, MDB_NOSYNC, 1))) ==
-	    CL_OK)
-		st->nosync = true;
-	return err;
-}
-
-cl_err
 cl_store_release(struct cl_store *st)
 {
 	struct cl_store_opts	 o;
 	char			*dir = st->dir;
-	bool			 nosync = st->nosync;
 	cl_err			 err;
 
 	if (st->env == NULL || dir == NULL)
@@ -247,12 +261,11 @@ cl_store_release(struct cl_store *st)
 	o.map_initial = st->map_size;
 	o.map_max = st->map_max;
 	o.rdonly = st->rdonly;
+	o.scratch = st->scratch;
 	st->dir = NULL;		/* kept across the close */
 	cl_store_close(st);
 	err = cl_store_open(st, dir, &o);
 	free(dir);
-	if (err == CL_OK && nosync)
-		err = cl_store_nosync(st);
 	if (err != CL_OK)
 		cl_store_close(st);
 	return err;
@@ -284,7 +297,7 @@ cl_store_grow(struct cl_store *st)
 	if ((rc = mdb_env_set_mapsize(st->env, size)) != 0)
 		return map_err(rc);
 	st->map_size = env_mapsize(st->env);
-	return CL_OK;
+	return reserve(st);
 }
 
 void

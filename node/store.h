@@ -35,6 +35,16 @@ struct cl_store_opts {
 	size_t	 map_initial;	/* bytes; 0 = 64 MiB */
 	size_t	 map_max;	/* bytes the map may grow to; 0 = 1 TiB */
 	bool	 rdonly;	/* read-only: safe beside a running node */
+	/*
+	 * A throw-away store, rebuilt from elsewhere and deleted after (the
+	 * auditor's replay): commits write straight into the map
+	 * (MDB_WRITEMAP) and are never flushed (MDB_NOSYNC).  An fsync per
+	 * commit, and the copy of every dirty page into the file, would be
+	 * most of its cost.  A crash may lose or damage it, so never for a
+	 * node's data.  Disk space for the map is reserved as it grows, so
+	 * a full disk is an error, not a fault.
+	 */
+	bool	 scratch;
 };
 
 /* Caller-allocated; cl_store_open() initialises it. */
@@ -44,7 +54,7 @@ struct cl_store {
 	size_t		 map_size;
 	size_t		 map_max;
 	bool		 rdonly;
-	bool		 nosync;
+	bool		 scratch;
 	char		*dir;		/* for cl_store_release() */
 };
 
@@ -75,19 +85,12 @@ struct cl_iter {
 /*
  * Open (creating if needed) the environment in directory dir, which must
  * exist, and every database of enum cl_db.  Errors: CL_EIO (no such
- * directory, permissions), CL_ESTORE (corrupt, version mismatch).
+ * directory, permissions), CL_ESTORE (corrupt, version mismatch),
+ * CL_EUSAGE (scratch and rdonly), CL_EMAPFULL (scratch: no disk space
+ * for the map).
  */
 CL_NODISCARD cl_err	cl_store_open(struct cl_store *st, const char *dir,
 			    const struct cl_store_opts *opts);
-
-/*
- * Stop flushing commits to disk (MDB_NOSYNC), for a throw-away store that
- * is rebuilt from elsewhere and deleted after (the auditor's replay): an
- * fsync per commit would be most of its cost.  A crash may then lose or
- * damage the store, so never for a node's data.  No txn may be open.
- * Errors: CL_EUSAGE (read-only or not open), CL_ESTORE.
- */
-CL_NODISCARD cl_err	cl_store_nosync(struct cl_store *st);
 
 /*
  * Give back the memory LMDB keeps of past write transactions: it holds
@@ -103,7 +106,8 @@ void	cl_store_close(struct cl_store *st);
 
 /*
  * Double the map size (up to map_max).  No txn of this process may be
- * open.  Errors: CL_EMAPFULL when map_max is reached, CL_ESTORE.
+ * open.  Errors: CL_EMAPFULL when map_max is reached or (scratch) the
+ * disk has no room for the larger map, CL_ESTORE.
  */
 CL_NODISCARD cl_err	cl_store_grow(struct cl_store *st);
 

@@ -26,15 +26,12 @@
 /* Threads checking signatures, at most (a sanity bound on the option). */
 #define THREADS_MAX	64
 /*
- * The scratch stores' map to start with: LMDB grows the file only as it
- * is written, and a batch that meets a full map is applied again after
- * the map doubles, so start large (address space, not disk).
+ * The scratch stores' map to start with.  Its disk space is reserved
+ * (struct cl_store_opts, scratch), so not more than a small log needs; a
+ * batch that meets a full map is applied again after the map doubles,
+ * which a log of a million events does three times.
  */
-#if SIZE_MAX > 0xffffffffu
-#define SCRATCH_MAP	((size_t)8 << 30)
-#else
 #define SCRATCH_MAP	((size_t)256 << 20)
-#endif
 #define PATH_CAP	4096
 /*
  * Events a thread claims at a time: small enough that a thread the
@@ -383,7 +380,8 @@ static cl_err
 rep_open(struct ctx *x, struct rep *r, const char *name,
     struct cl_audit_clock *clock)
 {
-	struct cl_store_opts	opts = { .map_initial = SCRATCH_MAP };
+	struct cl_store_opts	opts = { .map_initial = SCRATCH_MAP,
+				       .scratch = true };
 	cl_err			err;
 
 	r->clock = clock;
@@ -402,9 +400,6 @@ rep_open(struct ctx *x, struct rep *r, const char *name,
 		return fail(x, err, "cannot open a scratch store in %s",
 		    r->dir);
 	r->open = true;
-	/* rebuilt from the log and deleted after: no fsync per batch */
-	if ((err = cl_store_nosync(&r->l.st)) != CL_OK)
-		return fail(x, err, "the scratch store in %s", r->dir);
 	/* nothing here asks by holder or digest: skip those indexes */
 	cl_ledger_replay_only(&r->l);
 	return CL_OK;

@@ -330,7 +330,8 @@ static void
 proof_ledger(const struct cl__bench_corpus *c, const char *dir,
     struct cl_ledger *l, double *apply_cpu)
 {
-	struct cl_store_opts	 opts = { .map_initial = (size_t)4 << 30 };
+	struct cl_store_opts	 opts = { .map_initial = (size_t)2 << 30,
+					.scratch = true };
 	struct cl_submit	*s;
 	struct cl_result	*res;
 	size_t			 i, k, n;
@@ -342,8 +343,6 @@ proof_ledger(const struct cl__bench_corpus *c, const char *dir,
 		die("%s: %s", dir, strerror(errno));
 	if ((err = cl_ledger_open(l, dir, c->genesis, c->genesis_len,
 	    &opts)) != CL_OK)
-		die("ledger in %s: %s", dir, cl_strerror(err));
-	if ((err = cl_store_nosync(&l->st)) != CL_OK)
 		die("ledger in %s: %s", dir, cl_strerror(err));
 	s = calloc(CL_AUDIT_BATCH, sizeof(*s));
 	res = calloc(CL_AUDIT_BATCH, sizeof(*res));
@@ -615,7 +614,7 @@ cl__bench_audit(int argc, char **argv)
 	    "and leaf hash on %u threads (the calling thread helps while it "
 	    "waits); the node's own acceptance rules (`cl_ledger_apply`, "
 	    "batches of %d) into a scratch store that commits without "
-	    "fsync (`cl_store_nosync`: it is thrown away after), on the "
+	    "fsync and writes into its map (`scratch` in `struct cl_store_opts`: it is thrown away after), on the "
 	    "calling thread, beside the checks of the next batch\n"
 	    "- verify limit: `crypto_sign_verify_detached` on %u threads "
 	    "over the same signed messages, just before and just after the "

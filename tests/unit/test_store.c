@@ -107,6 +107,28 @@ open_store(struct cl_store *st)
 }
 
 static void
+open_scratch(struct cl_store *st)
+{
+	struct cl_store_opts	 o = { .scratch = true };
+	cl_err			 err;
+
+	err = cl_store_open(st, dir, &o);
+	cr_assert_eq(err, CL_OK, "open scratch %s: %s", dir, cl_strerror(err));
+}
+
+/* Bytes of disk the data file of the store in d holds. */
+static size_t
+allocated(const char *d)
+{
+	char		path[4096];
+	struct stat	sb;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", d);
+	cr_assert_eq(stat(path, &sb), 0, "%s", path);
+	return (size_t)sb.st_blocks * 512;
+}
+
+static void
 put_str(struct cl_txn *t, enum cl_db db, const char *k, const char *v,
     unsigned flags)
 {
@@ -232,7 +254,7 @@ Test(store, put_get_round_trip)
 
 /*
  * Giving LMDB's page buffers back reopens the environment: what was
- * committed is there, the map keeps its size, a nosync store stays so,
+ * committed is there, the map keeps its size, a scratch store stays so,
  * and writing goes on.
  */
 Test(store, release_keeps_everything)
@@ -240,14 +262,13 @@ Test(store, release_keeps_everything)
 	struct cl_store	 st;
 	size_t		 map;
 
-	open_store(&st);
+	open_scratch(&st);
 	cr_assert_eq(put_batch(&st, 0, 5000), CL_OK);
 	cr_assert_eq(cl_store_grow(&st), CL_OK);
 	map = st.map_size;
-	cr_assert_eq(cl_store_nosync(&st), CL_OK);
 	cr_assert_eq(cl_store_release(&st), CL_OK);
 	cr_assert_eq(st.map_size, map);
-	cr_assert(st.nosync);
+	cr_assert(st.scratch);
 	check_log(&st, 5000);
 	cr_assert_eq(put_batch(&st, 5000, 100), CL_OK);
 	check_log(&st, 5100);
@@ -683,8 +704,7 @@ Test(store, a_scratch_store_holds_what_it_committed)
 	struct cl_store		 st;
 	struct cl_txn		 t;
 
-	open_store(&st);
-	cr_assert_eq(cl_store_nosync(&st), CL_OK);
+	open_scratch(&st);
 	cr_assert_eq(put_batch(&st, 0, 100), CL_OK);
 	check_log(&st, 100);
 	/* a failed txn is dropped as in any store */
@@ -696,9 +716,22 @@ Test(store, a_scratch_store_holds_what_it_committed)
 	/* closed cleanly, it reads back like any other */
 	open_at(&st, dir, 0, 0, true);
 	check_log(&st, 100);
-	cr_assert_eq(cl_store_nosync(&st), CL_EUSAGE, "read-only");
 	cl_store_close(&st);
-	cr_assert_eq(cl_store_nosync(&st), CL_EUSAGE, "closed");
+	/* its disk space is taken as the map grows, not when written */
+	open_scratch(&st);
+	cr_assert_eq(cl_store_grow(&st), CL_OK);
+	cr_assert_geq(allocated(dir), st.map_size);
+	cl_store_close(&st);
+}
+
+Test(store, scratch_and_read_only_do_not_mix)
+{
+	struct cl_store		 st;
+	struct cl_store_opts	 o = { .rdonly = true, .scratch = true };
+
+	open_store(&st);
+	cl_store_close(&st);
+	cr_assert_eq(cl_store_open(&st, dir, &o), CL_EUSAGE);
 }
 
 Test(store, rdonly_needs_a_store)
