@@ -30,6 +30,8 @@ struct cl_ledger {
 	struct cl_genesis	 genesis;
 	uint64_t		 log_size;	/* next log position */
 	bool			 no_ref_index;	/* see cl_ledger_replay_only() */
+	uint8_t			 batch_key[16];	/* keys a batch's hash of
+						   credentials (ledger.c) */
 };
 
 /*

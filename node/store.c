@@ -409,6 +409,38 @@ cl_store_put(struct cl_txn *t, enum cl_db db, const void *key,
 }
 
 void
+cl_store_put_sorted(struct cl_txn *t, enum cl_db db, const struct cl_kv *kv,
+    size_t n)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	size_t		 i;
+	int		 rc;
+
+	if (!usable(t, db) || n == 0)
+		return;
+	if (!t->rw) {
+		t->err = CL_EUSAGE;
+		return;
+	}
+	if ((rc = mdb_cursor_open(t->txn, dbi(t, db), &cur)) != 0) {
+		t->err = map_err(rc);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		k.mv_size = kv[i].klen;
+		k.mv_data = (void *)kv[i].key;
+		d.mv_size = kv[i].vlen;
+		d.mv_data = (void *)kv[i].val;
+		if ((rc = mdb_cursor_put(cur, &k, &d, 0)) != 0) {
+			t->err = map_err(rc);
+			break;
+		}
+	}
+	mdb_cursor_close(cur);
+}
+
+void
 cl_store_del(struct cl_txn *t, enum cl_db db, const void *key,
     size_t klen)
 {

@@ -134,6 +134,23 @@ bool	cl_store_get(struct cl_txn *t, enum cl_db db, const void *key,
 void	cl_store_put(struct cl_txn *t, enum cl_db db, const void *key,
 	    size_t klen, const void *val, size_t vlen, unsigned flags);
 
+/* One key and value for cl_store_put_sorted(). */
+struct cl_kv {
+	const void	*key;
+	size_t		 klen;
+	const void	*val;
+	size_t		 vlen;
+};
+
+/*
+ * Store n pairs, as cl_store_put() with no flags, through one cursor:
+ * given in ascending key order, each put starts from the leaf page of the
+ * one before, and the pages it walks are warm in the cache, where random
+ * keys would each search the tree from its root.  Any order is correct.
+ */
+void	cl_store_put_sorted(struct cl_txn *t, enum cl_db db,
+	    const struct cl_kv *kv, size_t n);
+
 /* Delete a key; absent is not an error. */
 void	cl_store_del(struct cl_txn *t, enum cl_db db, const void *key,
 	    size_t klen);

@@ -1276,6 +1276,84 @@ submits_free(struct cl_submit *s, size_t n)
 	free(s);
 }
 
+/*
+ * A batch holds its credential, holder and digest writes back and puts
+ * them in sorted at its end: issues, changes of credentials issued in the
+ * same batch (and void ones), all in one batch, must leave the state that
+ * the same events leave one batch each.
+ */
+Test(ledger, one_batch_and_one_by_one_leave_the_same_state)
+{
+	enum { N = 3000 };
+	static struct tl_ev	ev[N];
+	static const struct tl_ev *evs[N];
+	static struct cl_result	res[N];
+	static uint8_t		ids[CL_QUERY_CREDS_MAX][CL_ID_LEN];
+	static const unsigned	kinds[] = { CL_EV_SUSPEND, CL_EV_REINSTATE,
+				    CL_EV_REVOKE, CL_EV_REINSTATE };
+	struct tl_ledger	one;
+	struct cl_counts	ca, cb;
+	uint8_t			da[CL_ID_LEN], db[CL_ID_LEN], r[CL_ID_LEN];
+	size_t			i, n = 0, issues = 0;
+	uint32_t		cnt, cnt1;
+	bool			more;
+
+	tl_accredit(&net, &net.auth[0], iss.key.pk, 1, &ev[n++]);
+	tl_define(&net, &iss, &ev[n++]);
+	while (n < N) {
+		/* an ISSUE, or a change of an earlier one (holders repeat) */
+		if (issues < 2 || n % 3 != 0) {
+			issue(&iss, ev[1].id, (uint32_t)(n % 97),
+			    (uint32_t)(n % 5 == 0 ? 0 : n), 0, &ev[n]);
+			issues++;
+		} else {
+			tl_change(&net, &iss, kinds[n % 4],
+			    ev[2 + (n * 7919) % (n - 2)].id, &ev[n]);
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		evs[i] = &ev[i];
+	tl_submit_batch(&tl.l, evs, n, res);
+
+	tl_ledger_open(&one, &net);
+	for (i = 0; i < n; i++) {
+		struct cl_result	r1;
+
+		tl_submit(&one.l, &ev[i], &r1);
+		cr_assert_eq(r1.acc, res[i].acc, "event %zu", i);
+		cr_assert_eq(r1.void_reason, res[i].void_reason, "event %zu: "
+		    "%s, in one batch %s", i, cl_void_reason(r1.void_reason),
+		    cl_void_reason(res[i].void_reason));
+	}
+	cr_assert_eq(cl_ledger_digest(&tl.l, da), CL_OK);
+	cr_assert_eq(cl_ledger_digest(&one.l, db), CL_OK);
+	cr_assert_arr_eq(da, db, CL_ID_LEN);
+	cr_assert_eq(cl_ledger_counts(&tl.l, &ca), CL_OK);
+	cr_assert_eq(cl_ledger_counts(&one.l, &cb), CL_OK);
+	cr_assert_eq(ca.credentials, issues);
+	cr_assert_arr_eq(ca.by_state, cb.by_state, sizeof(ca.by_state));
+	cr_assert(ca.by_state[CL_ST_REVOKED] > 0 &&
+	    ca.by_state[CL_ST_SUSPENDED] > 0);
+	for (i = 2; i < n; i++)
+		cr_assert_eq(tl_status(&tl.l, ev[i].id),
+		    tl_status(&one.l, ev[i].id), "event %zu", i);
+	for (i = 0; i < 97; i++) {
+		ref(r, 0x42, (uint32_t)i);
+		cr_assert_eq(cl_ledger_by_holder(&tl.l, r, ids, &cnt, &more),
+		    CL_OK);
+		cr_assert_eq(cl_ledger_by_holder(&one.l, r, ids, &cnt1, &more),
+		    CL_OK);
+		cr_assert_eq(cnt, cnt1, "holder %zu", i);
+		cr_assert_gt(cnt, 0);
+	}
+	ref(r, 0xd1, 7);
+	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert_arr_eq(ids[0], ev[7].id, CL_ID_LEN);
+	tl_ledger_close(&one);
+}
+
 Test(ledger, holder_query_stops_at_its_maximum)
 {
 	static uint8_t		ids[CL_QUERY_CREDS_MAX][CL_ID_LEN];
