@@ -227,8 +227,16 @@ cred_grow(struct batch *b)
 	size_t			 cap = b->cred_cap ? 2 * b->cred_cap : 1024;
 	size_t			 i, j;
 
-	if ((e = calloc(cap, sizeof(*e))) == NULL)
+	/*
+	 * Not calloc() (nor malloc() and memset(), which compilers make
+	 * calloc()): its fresh pages read as the shared zero page, and the
+	 * first store to each then costs a copy-on-write fault and a TLB
+	 * shootdown on every core.  Stores first fault them in plainly.
+	 */
+	if ((e = malloc(cap * sizeof(*e))) == NULL)
 		return false;
+	for (i = 0; i < cap; i++)
+		e[i].used = false;
 	for (i = 0; i < b->cred_cap; i++) {
 		if (!old[i].used)
 			continue;
