@@ -258,7 +258,7 @@ j_achievement(const struct cl_report_view *v)
 
 	if (v->def == NULL)
 		o = json_object();
-	else if (cl_achievement_to_json(&v->def->body.define, &o) != CL_OK)
+	else if (cl_achievement_to_json(v->def->body.define, &o) != CL_OK)
 		return NULL;
 	if (o == NULL)
 		return NULL;
@@ -266,7 +266,7 @@ j_achievement(const struct cl_report_view *v)
 	ok = (titles = json_object_get(o, "title")) == NULL ||
 	    json_object_set(o, "titles", titles) == 0;
 	if (v->def != NULL)
-		t = cl_report_title(&v->def->body.define);
+		t = cl_report_title(v->def->body.define);
 	ok = ok && set(o, "id", jhex(v->is->body.issue.achievement,
 	    CL_ID_LEN)) && set(o, "title", t != NULL ? jstr(t) :
 	    json_null()) && set_absent(o, "eqf", false) &&

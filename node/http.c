@@ -984,17 +984,23 @@ r_achievement(struct ctx *x, const char *arg, struct answer *a)
 	}
 	if (err == CL_OK)
 		err = event_at(x->l, pos, &ev, &raw, &len);
+	if (err == CL_OK && ev.type != CL_EV_DEFINE) {
+		/* the index points at what is no DEFINE: no body.define */
+		cl_ev_free(&ev);
+		free(raw);
+		err = CL_ESTORE;
+	}
 	if (err != CL_OK) {
 		set_store_error(a, err);
 		return;
 	}
-	err = cl_achievement_to_json(&ev.body.define, &o);
+	err = cl_achievement_to_json(ev.body.define, &o);
 	/* as in verify's report: every title, and the one shown */
 	ok = err == CL_OK &&
 	    ((titles = json_object_get(o, "title")) == NULL ||
 	    json_object_set(o, "titles", titles) == 0) &&
 	    set(o, "id", jhex(id, CL_ID_LEN)) &&
-	    set(o, "title", (t = cl_report_title(&ev.body.define)) != NULL ?
+	    set(o, "title", (t = cl_report_title(ev.body.define)) != NULL ?
 	    jstr(t) : json_null()) &&
 	    set(o, "issuer", issuer_json(x, ev.author)) &&
 	    set(o, "seq", json_integer((json_int_t)ev.seq)) &&

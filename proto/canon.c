@@ -455,13 +455,19 @@ enc_field(struct cl__w *w, const struct cl__field *f, const void *rec,
 			    f->stride * i, where);
 		break;
 	case CL_FK_BODY: {
-		const struct cl__table *sub = f->select(rec);
+		const struct cl__table	*sub = f->select(rec);
+		const void		*body;
 
-		if (sub == NULL)
+		if (sub == NULL) {
 			fail(w, where, CL_EBADEVTYPE, f->name);
+			break;
+		}
+		body = f->body != NULL ? f->body(rec) :
+		    (const char *)rec + f->off;
+		if (body == NULL)
+			fail(w, where, CL_EMISSING, f->name);
 		else
-			cl__rec_encode(w, sub, (const char *)rec + f->off,
-			    where);
+			cl__rec_encode(w, sub, body, where);
 		break;
 	}
 	}
@@ -590,11 +596,16 @@ dec_field(const msgpack_object *o, const struct cl__field *f, void *rec,
 			    (char *)rec + f->off + f->stride * i, where);
 		return err;
 	case CL_FK_BODY: {
-		const struct cl__table *sub = f->select(rec);
+		const struct cl__table	*sub = f->select(rec);
+		void			*body;
 
 		if (sub == NULL)
 			return CL_EBADEVTYPE;
-		return cl__rec_decode(o, sub, (char *)rec + f->off, where);
+		body = f->body_new != NULL ? f->body_new(rec) :
+		    (char *)rec + f->off;
+		if (body == NULL)
+			return CL_ENOMEM;
+		return cl__rec_decode(o, sub, body, where);
 	}
 	}
 	return CL_EBADTYPE;

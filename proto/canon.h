@@ -92,6 +92,15 @@ struct cl__field {
 	const struct cl__table *sub;	/* RECORDS */
 	/* BODY: the table for a record, from fields decoded before it. */
 	const struct cl__table *(*select)(const void *rec);
+	/*
+	 * BODY, optional: where the sub-record is when it may be out of
+	 * line rather than at off.  body() gives the one to encode (NULL:
+	 * the record has none, CL_EMISSING); body_new() gives zeroed room
+	 * to decode into, which the record owns from then on (NULL:
+	 * CL_ENOMEM).  Both are called after select() found a table.
+	 */
+	const void	*(*body)(const void *rec);
+	void		*(*body_new)(void *rec);
 };
 
 struct cl__table {

@@ -125,6 +125,32 @@ body_table(const void *rec)
 	return &bodies[ev->type];
 }
 
+/*
+ * Where the body is: in the union, but a DEFINE's out of line (event.h).
+ * Decoding allocates a DEFINE's and the event owns it from then on;
+ * cl_ev_decode() has zeroed the event, so nothing was held before.
+ */
+static const void *
+body_get(const void *rec)
+{
+	const struct cl_event	*ev = rec;
+
+	return ev->type == CL_EV_DEFINE ? (const void *)ev->body.define :
+	    &ev->body;
+}
+
+static void *
+body_new(void *rec)
+{
+	struct cl_event	*ev = rec;
+
+	if (ev->type != CL_EV_DEFINE)
+		return &ev->body;
+	ev->define_owned = calloc(1, sizeof(*ev->define_owned));
+	ev->body.define = ev->define_owned;
+	return ev->define_owned;
+}
+
 #define S struct cl_event
 static const struct cl__field event_f[] = {
 	F_U64(0, version, "version", 1, CL_VERSION_MAX, false),
@@ -135,7 +161,8 @@ static const struct cl__field event_f[] = {
 	    .off = offsetof(S, prev) },
 	F_U64(5, time, "time", 0, CL_SEQ_MAX, false),
 	{ .key = 6, .kind = CL_FK_BODY, .name = "body",
-	    .off = offsetof(S, body), .select = body_table },
+	    .off = offsetof(S, body), .select = body_table,
+	    .body = body_get, .body_new = body_new },
 	{ .key = 7, .kind = CL_FK_BIN64, .name = "sig",
 	    .off = offsetof(S, sig) },
 };
@@ -175,6 +202,15 @@ cl_ev_is_authority_type(uint64_t type)
 {
 	return type == CL_EV_ACCREDIT || type == CL_EV_WITHDRAW;
 }
+
+/*
+ * Every decoded event costs its struct: the node holds one per event in
+ * flight, thousands for one SUBMIT, and zeroes each.  A body too big to be
+ * inline goes out of line, as DEFINE's does.  The largest inline body is
+ * ACCREDIT's, 400 bytes of which 256 are its scope fields.
+ */
+_Static_assert(sizeof(struct cl_event) <= 640,
+    "struct cl_event has grown: keep big bodies out of line");
 
 void
 cl_ev_init(struct cl_event *ev)
@@ -269,9 +305,12 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 		break;
 	}
 	case CL_EV_DEFINE: {
-		const struct cl_define *d = &ev->body.define;
+		const struct cl_define *d = ev->body.define;
 
-		if (d->ects == 0 && d->hours == 0) {
+		if (d == NULL) {
+			at = "body";	/* built without one: event.h */
+			err = CL_EMISSING;
+		} else if (d->ects == 0 && d->hours == 0) {
 			at = "body.workload";
 			err = CL_EMISSING;
 		} else if (strs_repeat(d->outcomes, d->outcomes_cnt,
@@ -287,9 +326,12 @@ ev_rules(const struct cl_event *ev, struct cl_where *where)
 			at = "body.stackable_into";
 			err = CL_EDUPKEY;
 		}
-		/* over the array, the count is the encoder's TOOBIG */
-		for (i = 1; i < d->title_cnt && i < CL_TITLE_LANGS_MAX &&
-		    err == CL_OK; i++) {
+		/*
+		 * Over the array, the count is the encoder's TOOBIG.  err
+		 * first: d is NULL when there is no body.
+		 */
+		for (i = 1; err == CL_OK && i < d->title_cnt &&
+		    i < CL_TITLE_LANGS_MAX; i++) {
 			int c = str_cmp(&d->title[i - 1].lang,
 			    &d->title[i].lang);
 
@@ -342,6 +384,15 @@ cl_ev_free(struct cl_event *ev)
 	free(ev->raw);
 	ev->raw = NULL;
 	ev->raw_len = 0;
+	/*
+	 * body.define is cleared only with what we own: in another event
+	 * its bytes are another body, or the caller's pointer.
+	 */
+	if (ev->define_owned != NULL) {
+		free(ev->define_owned);
+		ev->define_owned = NULL;
+		ev->body.define = NULL;
+	}
 }
 
 cl_err
@@ -387,6 +438,7 @@ cl_ev_decode(struct cl_event *ev, const uint8_t *in, size_t len,
 	msgpack_zone_destroy(&zone);
 	if (err != CL_OK) {
 		free(raw);
+		cl_ev_free(ev);		/* a DEFINE's body, if one was made */
 		cl_ev_init(ev);
 		return err;
 	}

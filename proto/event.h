@@ -132,6 +132,15 @@ struct cl_status {
  * An event.  To write one, fill the header and body (strings may point
  * anywhere) and call cl_ev_sign().  cl_ev_decode() fills one from bytes and
  * owns a copy of them in raw; release it with cl_ev_free().
+ *
+ * A DEFINE's body is out of line: at 3.7 KB it would make every event
+ * that size, and every decoded event pays for what its struct holds.
+ * body.define is NULL unless the event is a DEFINE.  To write one, fill a
+ * struct cl_define of your own that outlives the event's use and point
+ * body.define at it; define_owned stays NULL, so cl_ev_free() never frees
+ * it.  A decoded DEFINE owns its body in define_owned (== body.define),
+ * freed by cl_ev_free() like raw.  A struct copy of a decoded event
+ * shares both: free only one of them.
  */
 struct cl_event {
 	uint64_t	 version;
@@ -143,13 +152,14 @@ struct cl_event {
 	union {
 		struct cl_accredit	accredit;
 		struct cl_withdraw	withdraw;
-		struct cl_define	define;
+		const struct cl_define	*define;	/* see above */
 		struct cl_issue		issue;
 		struct cl_status	status;
 	} body;
 	uint8_t		 sig[CL_SIG_LEN];
 	uint8_t		*raw;		/* decoded only: owned copy */
 	size_t		 raw_len;
+	struct cl_define *define_owned;	/* decoded DEFINE only: its body */
 };
 
 /* Where a decode error is: a static field path such as "body.title". */
@@ -163,22 +173,27 @@ void	cl_ev_init(struct cl_event *);
 /*
  * Decode and validate signed event bytes.  Strict: canonical msgpack only,
  * every bound and every Annex I element checked.  The signature is NOT
- * checked (see cl_ev_verify()).  On success ev owns a copy of in and must be
- * released with cl_ev_free(); on error nothing is held.  where, if not NULL,
- * gets the field at fault.
+ * checked (see cl_ev_verify()).  On success ev owns a copy of in (and a
+ * DEFINE its body) and must be released with cl_ev_free(); on error nothing
+ * is held.  where, if not NULL, gets the field at fault.
  * Errors: every decoder error of err.h, CL_ENOMEM.
  */
 CL_NODISCARD cl_err	cl_ev_decode(struct cl_event *ev, const uint8_t *in,
 			    size_t len, struct cl_where *where);
 
-/* Release what cl_ev_decode() holds; accepts a zeroed or freed event. */
+/*
+ * Release what cl_ev_decode() holds (raw and define_owned; both pointers
+ * and body.define of a decoded DEFINE end NULL); accepts a zeroed or
+ * freed event and never frees a body the caller pointed to.
+ */
 void	cl_ev_free(struct cl_event *);
 
 /*
  * Encode an event: with its signature (signed form) or without (the map of
  * keys 0..6 that is signed).  Validates the event as cl_ev_decode() does.
  * out has room for cap bytes; *len gets the size.
- * Errors: CL_ETOOBIG when over cap or CL_EVENT_MAX, validation errors.
+ * Errors: CL_ETOOBIG when over cap or CL_EVENT_MAX, validation errors
+ * (CL_EMISSING at "body" for a DEFINE whose body.define is NULL).
  */
 CL_NODISCARD cl_err	cl_ev_encode(const struct cl_event *ev, bool with_sig,
 			    uint8_t *out, size_t cap, size_t *len,

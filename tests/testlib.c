@@ -116,32 +116,42 @@ tl_withdraw(const struct tl_net *net, struct tl_feed *auth,
 
 #define S(x)	((struct cl_str){ x, sizeof(x) - 1 })
 
+/* For static initialisers, where S()'s compound literal is not constant. */
+#define SI(x)	{ x, sizeof(x) - 1 }
+
+/* One body serves every DEFINE of the tests: it is constant. */
+static const struct cl_define tl_define_rigging = {
+	.title_cnt = 2,
+	.title = {
+		{ SI("de"), SI("Bühnenrigging Grundlagen") },
+		{ SI("en"), SI("Stage rigging fundamentals") },
+	},
+	.awarding_body = SI("Bühnenschule Köln"),
+	.country = SI("DE"),
+	.outcomes_cnt = 2,
+	.outcomes = {
+		SI("Plan and rig a truss for a touring show"),
+		SI("Inspect lifting equipment before use"),
+	},
+	.skills_cnt = 1,
+	.skills = {
+		SI("http://data.europa.eu/esco/skill/"
+		    "0b3d3c1b-9b4f-4d6a-9b7b-3c4b2e1d0a9f"),
+	},
+	.ects = 250,
+	.hours = 60,
+	.eqf = 4,
+	.nqf = SI("4"),
+	.assessment = SI("Practical rigging exam with written test"),
+	.participation = SI("onsite"),
+	.quality_assurance = SI("Accredited by the chamber of crafts"),
+};
+
 void
 tl_define_body(struct cl_event *ev)
 {
-	struct cl_define	*d = &ev->body.define;
-
 	ev->type = CL_EV_DEFINE;
-	d->title_cnt = 2;
-	d->title[0].lang = S("de");
-	d->title[0].text = S("Bühnenrigging Grundlagen");
-	d->title[1].lang = S("en");
-	d->title[1].text = S("Stage rigging fundamentals");
-	d->awarding_body = S("Bühnenschule Köln");
-	d->country = S("DE");
-	d->outcomes_cnt = 2;
-	d->outcomes[0] = S("Plan and rig a truss for a touring show");
-	d->outcomes[1] = S("Inspect lifting equipment before use");
-	d->skills_cnt = 1;
-	d->skills[0] = S("http://data.europa.eu/esco/skill/"
-	    "0b3d3c1b-9b4f-4d6a-9b7b-3c4b2e1d0a9f");
-	d->ects = 250;
-	d->hours = 60;
-	d->eqf = 4;
-	d->nqf = S("4");
-	d->assessment = S("Practical rigging exam with written test");
-	d->participation = S("onsite");
-	d->quality_assurance = S("Accredited by the chamber of crafts");
+	ev->body.define = &tl_define_rigging;
 }
 
 void

@@ -61,7 +61,10 @@ void	tl_accredit(const struct tl_net *, struct tl_feed *auth,
 	    const uint8_t *issuer, uint64_t from_seq, struct tl_ev *out);
 void	tl_withdraw(const struct tl_net *, struct tl_feed *auth,
 	    const uint8_t *issuer, uint64_t after_seq, struct tl_ev *out);
-/* A valid DEFINE (stage rigging, EQF 4, 2.5 ECTS). */
+/*
+ * A valid DEFINE (stage rigging, EQF 4, 2.5 ECTS).  Its body is a
+ * constant of testlib's, so ev may live as long as it likes.
+ */
 void	tl_define_body(struct cl_event *ev);
 void	tl_define(const struct tl_net *, struct tl_feed *f, struct tl_ev *out);
 void	tl_issue(const struct tl_net *, struct tl_feed *f,

@@ -104,6 +104,7 @@ cl__bench_corpus_make(struct cl__bench_corpus *c, size_t n)
 {
 	struct cl_genesis	 g;
 	struct cl_event		 ev;
+	struct cl_define	 ach;		/* a DEFINE's body */
 	uint8_t			 apk[32], ask[64], ipk[ISSUERS][32];
 	uint8_t			 isk[ISSUERS][64], ihead[ISSUERS][32];
 	uint8_t			 ahead[32], def[ISSUERS][32];
@@ -142,19 +143,21 @@ cl__bench_corpus_make(struct cl__bench_corpus *c, size_t n)
 	for (k = 0; k < ISSUERS && c->n < n; k++) {
 		cl_ev_init(&ev);
 		ev.type = CL_EV_DEFINE;
-		ev.body.define.title_cnt = 1;
-		ev.body.define.title[0].lang = S("en");
-		ev.body.define.title[0].text = S("Stage rigging fundamentals");
-		ev.body.define.awarding_body = S("Bühnenschule Köln");
-		ev.body.define.country = S("DE");
-		ev.body.define.outcomes_cnt = 1;
-		ev.body.define.outcomes[0] = S("Rig a truss safely");
-		ev.body.define.ects = 250;
-		ev.body.define.eqf = 4;
-		ev.body.define.nqf = S("4");
-		ev.body.define.assessment = S("practical exam");
-		ev.body.define.participation = S("onsite");
-		ev.body.define.quality_assurance = S("chamber of crafts");
+		memset(&ach, 0, sizeof(ach));
+		ev.body.define = &ach;
+		ach.title_cnt = 1;
+		ach.title[0].lang = S("en");
+		ach.title[0].text = S("Stage rigging fundamentals");
+		ach.awarding_body = S("Bühnenschule Köln");
+		ach.country = S("DE");
+		ach.outcomes_cnt = 1;
+		ach.outcomes[0] = S("Rig a truss safely");
+		ach.ects = 250;
+		ach.eqf = 4;
+		ach.nqf = S("4");
+		ach.assessment = S("practical exam");
+		ach.participation = S("onsite");
+		ach.quality_assurance = S("chamber of crafts");
 		push(c, &ev, isk[k], &iseq[k], ihead[k]);
 		memcpy(def[k], ihead[k], 32);
 	}

@@ -852,6 +852,7 @@ sign_feeds(void *arg)
 	struct signer		*s = arg;
 	struct cl__bench_corpus	*c = s->c;
 	struct cl_event		 ev;
+	struct cl_define	 ach;		/* a DEFINE's body */
 	struct issuer		*is;
 	size_t			 k, i, j, f = s->issuers;
 
@@ -859,19 +860,21 @@ sign_feeds(void *arg)
 		is = &s->is[k];
 		cl_ev_init(&ev);
 		ev.type = CL_EV_DEFINE;
-		ev.body.define.title_cnt = 1;
-		ev.body.define.title[0].lang = S("en");
-		ev.body.define.title[0].text = S("Stage rigging fundamentals");
-		ev.body.define.awarding_body = S("Bühnenschule Köln");
-		ev.body.define.country = S("DE");
-		ev.body.define.outcomes_cnt = 1;
-		ev.body.define.outcomes[0] = S("Rig a truss safely");
-		ev.body.define.ects = 250;
-		ev.body.define.eqf = 4;
-		ev.body.define.nqf = S("4");
-		ev.body.define.assessment = S("practical exam");
-		ev.body.define.participation = S("onsite");
-		ev.body.define.quality_assurance = S("chamber of crafts");
+		memset(&ach, 0, sizeof(ach));
+		ev.body.define = &ach;
+		ach.title_cnt = 1;
+		ach.title[0].lang = S("en");
+		ach.title[0].text = S("Stage rigging fundamentals");
+		ach.awarding_body = S("Bühnenschule Köln");
+		ach.country = S("DE");
+		ach.outcomes_cnt = 1;
+		ach.outcomes[0] = S("Rig a truss safely");
+		ach.ects = 250;
+		ach.eqf = 4;
+		ach.nqf = S("4");
+		ach.assessment = S("practical exam");
+		ach.participation = S("onsite");
+		ach.quality_assurance = S("chamber of crafts");
 		if ((s->err = sign_into(c, f + k, &ev, is->sk, &is->seq,
 		    is->head)) != CL_OK)
 			return NULL;

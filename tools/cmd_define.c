@@ -141,7 +141,7 @@ check(const char *verb, const struct args *a, const struct cl_define *def)
 	ev.type = CL_EV_DEFINE;
 	ev.seq = 1;
 	ev.time = cl_tool_now_ms();
-	ev.body.define = *def;
+	ev.body.define = def;
 	err = cl_ev_encode(&ev, false, buf, sizeof(buf), &len, &where);
 	if (err == CL_OK)
 		return CL_TOOL_OK;

@@ -219,6 +219,7 @@ run(struct demo *d, const char *dir, const char *samples)
 	};
 	struct cl_store_opts	 opts = { 0 };
 	struct cl_event		 ev;
+	struct cl_define	 ach;		/* the DEFINE's body */
 	struct cl_counts	 cnt;
 	uint8_t			 def[CL_ID_LEN], cred[CL_ID_LEN];
 	uint8_t			 salt[CL_HOLDER_SALT_LEN], holder[CL_ID_LEN];
@@ -284,31 +285,32 @@ run(struct demo *d, const char *dir, const char *samples)
 	    "elements, ESCO skills).");
 	cl_ev_init(&ev);
 	ev.type = CL_EV_DEFINE;
-	ev.body.define.title_cnt = 2;
-	ev.body.define.title[0].lang = S("de");
-	ev.body.define.title[0].text = S("Bühnenrigging: Grundlagen");
-	ev.body.define.title[1].lang = S("en");
-	ev.body.define.title[1].text = S("Stage rigging fundamentals");
-	ev.body.define.awarding_body = cstr(org[0].name);
-	ev.body.define.country = S("DE");
-	ev.body.define.outcomes_cnt = 2;
-	ev.body.define.outcomes[0] = S("Plans, rigs and de-rigs a truss "
+	memset(&ach, 0, sizeof(ach));
+	ev.body.define = &ach;
+	ach.title_cnt = 2;
+	ach.title[0].lang = S("de");
+	ach.title[0].text = S("Bühnenrigging: Grundlagen");
+	ach.title[1].lang = S("en");
+	ach.title[1].text = S("Stage rigging fundamentals");
+	ach.awarding_body = cstr(org[0].name);
+	ach.country = S("DE");
+	ach.outcomes_cnt = 2;
+	ach.outcomes[0] = S("Plans, rigs and de-rigs a truss "
 	    "structure for a touring production under supervision");
-	ev.body.define.outcomes[1] = S("Inspects hoists and lifting "
+	ach.outcomes[1] = S("Inspects hoists and lifting "
 	    "accessories and keeps the inspection log");
-	ev.body.define.skills_cnt = (uint32_t)d->skills;
+	ach.skills_cnt = (uint32_t)d->skills;
 	for (i = 0; i < (size_t)d->skills; i++) {
-		ev.body.define.skills[i] = cstr(d->skill_uri[i]);
+		ach.skills[i] = cstr(d->skill_uri[i]);
 		printf("   ESCO skill: %s\n", d->skill_label[i]);
 	}
-	ev.body.define.ects = 300;
-	ev.body.define.hours = 80;
-	ev.body.define.eqf = 4;
-	ev.body.define.nqf = S("DQR 4");
-	ev.body.define.assessment = S("Practical rigging test and written "
-	    "exam");
-	ev.body.define.participation = S("onsite");
-	ev.body.define.quality_assurance = S("Chamber of crafts examination "
+	ach.ects = 300;
+	ach.hours = 80;
+	ach.eqf = 4;
+	ach.nqf = S("DQR 4");
+	ach.assessment = S("Practical rigging test and written exam");
+	ach.participation = S("onsite");
+	ach.quality_assurance = S("Chamber of crafts examination "
 	    "board (HWK Köln)");
 	if (submit(d, &org[0], &ev, def) != 0)
 		return CL_TOOL_FAIL;

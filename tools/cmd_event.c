@@ -56,6 +56,7 @@ struct vopt {
 struct args {
 	struct cl_session_opts	 so;
 	struct cl_event		 ev;
+	struct cl_define	 def;		/* define: ev's body */
 	const char		*file;
 	struct cl_issue_spec	 spec;
 	bool			 seen[OPTS_MAX];
@@ -237,7 +238,7 @@ static int
 run_define(const struct verb *v, struct args *a)
 {
 	struct cl_elm_strings	 st;
-	struct cl_define	*def = &a->ev.body.define;
+	struct cl_define	*def = &a->def;
 	struct cl_where		 where = { NULL };
 	const char		*field;
 	uint8_t			*raw;
@@ -261,6 +262,7 @@ run_define(const struct verb *v, struct args *a)
 		cl_tool_err(v->name, "'%s': %s", a->file, safe);
 		goto out;
 	}
+	a->ev.body.define = def;
 	/* The validator's rule and words: one list of Annex I elements. */
 	if ((err = cl_session_check(&a->ev, &where)) != CL_OK) {
 		field = cl_session_field(where.field);

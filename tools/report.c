@@ -123,7 +123,7 @@ text_achievement(FILE *f, const struct cl_report_view *v)
 		line_hex(f, "achievement:", v->is->body.issue.achievement);
 		return;
 	}
-	d = &v->def->body.define;
+	d = v->def->body.define;
 	label(f, "micro-credential:");
 	if ((t = cl_report_title(d)) != NULL)
 		put(f, t);

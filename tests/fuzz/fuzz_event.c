@@ -73,6 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = ev;
 	copy.raw = NULL;
 	copy.raw_len = 0;
+	copy.define_owned = NULL;	/* ev's: the copy only borrows it */
 	if (cl_ev_id(&copy, net.netid, id_enc) != CL_OK)
 		broken("no id for a re-encoded event");
 	if (memcmp(id_raw, id_enc, CL_ID_LEN) != 0)

@@ -193,14 +193,14 @@ withdraw(struct cl_event *ev, const uint8_t *issuer, uint64_t after_seq)
 	ev->body.withdraw.reason = S("Key compromised; see notice 2025/17.");
 }
 
-/* Every Annex I element, optional ones included. */
+/* Every Annex I element, optional ones included; the body in d. */
 static void
-define_full(struct cl_event *ev)
+define_full(struct cl_event *ev, struct cl_define *d)
 {
-	struct cl_define	*d = &ev->body.define;
-
 	cl_ev_init(ev);
+	memset(d, 0, sizeof(*d));
 	ev->type = CL_EV_DEFINE;
+	ev->body.define = d;
 	d->title_cnt = 3;
 	d->title[0].lang = S("de");
 	d->title[0].text = S("Bühnenrigging Grundlagen");
@@ -233,14 +233,14 @@ define_full(struct cl_event *ev)
 	d->further_info = S("https://buehnenschule.example.de/rigging");
 }
 
-/* Only the mandatory elements, with hours as the workload. */
+/* Only the mandatory elements, with hours as the workload; in d. */
 static void
-define_min(struct cl_event *ev)
+define_min(struct cl_event *ev, struct cl_define *d)
 {
-	struct cl_define	*d = &ev->body.define;
-
 	cl_ev_init(ev);
+	memset(d, 0, sizeof(*d));
 	ev->type = CL_EV_DEFINE;
+	ev->body.define = d;
 	d->title_cnt = 1;
 	d->title[0].lang = S("fr");
 	d->title[0].text = S("Soudure");
@@ -447,6 +447,7 @@ fz_world_new(void)
 {
 	struct fz_world		*w;
 	struct cl_event		 ev;
+	struct cl_define	 def;		/* ev's, when a DEFINE */
 	const struct fz_ev	*i1, *i2, *i5, *i7, *i8, *j1, *j2, *a11;
 	char			 name[32];
 	uint32_t		 i;
@@ -476,7 +477,7 @@ fz_world_new(void)
 	    a11->id);
 
 	/* the issuer: the credential and its whole life, and forks */
-	define_full(&ev);
+	define_full(&ev, &def);
 	i1 = sign(w, "i1-define-full", &w->issuer, &ev);
 	issue(&ev, i1->id, 0x42, 1);
 	i2 = sign(w, "i2-issue", &w->issuer, &ev);
@@ -490,7 +491,7 @@ fz_world_new(void)
 	change(&ev, CL_EV_REVOKE, w->cred, 3, "Assessment fraud: résumé "
 	    "of findings in case 17");
 	(void)sign(w, "i6-revoke", &w->issuer, &ev);
-	define_min(&ev);
+	define_min(&ev, &def);
 	i7 = sign(w, "i7-define-min", &w->issuer, &ev);
 	issue(&ev, i7->id, 0x43, 0);
 	i8 = sign(w, "i8-issue-wallet", &w->issuer, &ev);
@@ -513,7 +514,7 @@ fz_world_new(void)
 	}
 
 	/* another issuer, with nothing to do with the credential */
-	define_min(&ev);
+	define_min(&ev, &def);
 	j1 = sign(w, "j1-define-min", &w->other, &ev);
 	issue(&ev, j1->id, 0x45, 1);
 	j2 = sign(w, "j2-issue", &w->other, &ev);

@@ -129,12 +129,21 @@ ev_withdraw(struct cl_event *ev)
 	w->reason = S("key rotated");
 }
 
-static void
+/*
+ * A DEFINE's body is the caller's (event.h); these tests build one DEFINE
+ * at a time, each test in a process of its own, so one body serves.
+ */
+static struct cl_define	define_body;
+
+/* Fill ev as a DEFINE; returns its body, for a test to change. */
+static struct cl_define *
 ev_define(struct cl_event *ev, bool full)
 {
-	struct cl_define	*d = &ev->body.define;
+	struct cl_define	*d = &define_body;
 
 	ev_head(ev, CL_EV_DEFINE);
+	memset(d, 0, sizeof(*d));
+	ev->body.define = d;
 	d->title_cnt = 1;
 	d->title[0].lang = S("de");
 	d->title[0].text = S("Bühnenrigging");
@@ -149,7 +158,7 @@ ev_define(struct cl_event *ev, bool full)
 	d->quality_assurance = S("Chamber of crafts");
 	if (!full) {
 		d->hours = 60;
-		return;
+		return d;
 	}
 	d->title_cnt = 3;
 	d->title[1].lang = S("en");
@@ -167,6 +176,7 @@ ev_define(struct cl_event *ev, bool full)
 	memcpy(d->stack[0], stack1, CL_ID_LEN);
 	memcpy(d->stack[1], stack2, CL_ID_LEN);
 	d->further_info = S("https://example.org/rigging");
+	return d;
 }
 
 static void
@@ -606,6 +616,7 @@ expect_bytes(const void *bytes, size_t len, cl_err want, const char *field)
 		return;
 	}
 	cr_assert_null(ev.raw, "nothing is held after an error");
+	cr_assert_null(ev.define_owned, "nor a DEFINE's body");
 	if (field == nowhere)
 		cr_assert_null(w.field, "where: %s", w.field);
 	else if (field != NULL) {
@@ -694,8 +705,8 @@ body_eq(const struct cl_event *d, const struct cl_event *e)
 		break;
 	}
 	case CL_EV_DEFINE: {
-		const struct cl_define *x = &d->body.define;
-		const struct cl_define *y = &e->body.define;
+		const struct cl_define *x = d->body.define;
+		const struct cl_define *y = e->body.define;
 
 		cr_assert_eq(x->title_cnt, y->title_cnt);
 		for (i = 0; i < y->title_cnt; i++) {
@@ -837,12 +848,88 @@ Test(event, roundtrip_define_full)
 Test(event, roundtrip_define_minimal)
 {
 	struct cl_event	e;
+	struct cl_define *def;
 
-	ev_define(&e, false);	/* hours only */
+	def = ev_define(&e, false);	/* hours only */
 	roundtrip(&e, 1);
-	e.body.define.hours = 0;
-	e.body.define.ects = 500;	/* ECTS only */
+	def->hours = 0;
+	def->ects = 500;	/* ECTS only */
 	roundtrip(&e, 2);
+}
+
+/*
+ * The node holds a decoded event per event in flight and zeroes each: a
+ * DEFINE's 3.7 KB body lives out of line so that none pays for it.  The
+ * largest inline body left is ACCREDIT's (400 bytes).
+ */
+Test(event, event_struct_stays_small)
+{
+	cr_assert_leq(sizeof(struct cl_event), 640, "%zu bytes",
+	    sizeof(struct cl_event));
+	cr_assert_lt(sizeof(struct cl_event), sizeof(struct cl_define));
+}
+
+/* A decoded DEFINE has a body of its own, freed with the event. */
+Test(event, decoded_define_owns_its_body)
+{
+	struct cl_event	e, d;
+	uint8_t		out[CL_EVENT_MAX], again[CL_EVENT_MAX];
+	uint8_t		id[CL_ID_LEN];
+	size_t		len, len2;
+
+	ev_define(&e, true);
+	cr_assert_eq(cl_ev_sign(&e, net_a, ka.sk, out, sizeof(out), &len, id),
+	    CL_OK);
+	cr_assert_eq(cl_ev_decode(&d, out, len, NULL), CL_OK);
+	cr_assert_not_null(d.body.define);
+	cr_assert_eq(d.body.define, d.define_owned);
+	cr_assert_neq(d.body.define, &define_body, "a copy, not the input's");
+	body_eq(&d, &e);
+	cr_assert_eq(cl_ev_encode(&d, true, again, sizeof(again), &len2,
+	    NULL), CL_OK);
+	cr_assert_eq(len2, len);
+	cr_assert_arr_eq(again, out, len);
+	cl_ev_free(&d);		/* ASan and valgrind see a leak otherwise */
+	cr_assert_null(d.body.define);
+	cr_assert_null(d.define_owned);
+	cl_ev_free(&d);
+	/* a built event's body is its caller's: cl_ev_free() leaves it */
+	cl_ev_free(&e);
+	cr_assert_eq(e.body.define, &define_body);
+	cr_assert_eq(define_body.eqf, 4);
+}
+
+/* Other bodies are inline: nothing is allocated, free leaves them be. */
+Test(event, decoded_issue_owns_no_define)
+{
+	struct cl_event	e, d;
+	uint8_t		out[CL_EVENT_MAX], id[CL_ID_LEN];
+	size_t		len;
+
+	ev_issue(&e, true);
+	cr_assert_eq(cl_ev_sign(&e, net_a, ka.sk, out, sizeof(out), &len, id),
+	    CL_OK);
+	cr_assert_eq(cl_ev_decode(&d, out, len, NULL), CL_OK);
+	cr_assert_null(d.define_owned);
+	cl_ev_free(&d);
+	cr_assert_arr_eq(d.body.issue.achievement, ach, CL_ID_LEN);
+}
+
+/* A DEFINE built without a body is an error, never a NULL read. */
+Test(event, define_without_a_body_is_missing)
+{
+	struct cl_event	e;
+	uint8_t		out[CL_EVENT_MAX], id[CL_ID_LEN];
+	size_t		len;
+
+	ev_define(&e, true);
+	e.body.define = NULL;
+	expect_encode(&e, CL_EMISSING, "body");
+	cr_assert_eq(cl_ev_encode(&e, false, out, sizeof(out), &len, NULL),
+	    CL_EMISSING);
+	cr_assert_eq(cl_ev_id(&e, net_a, id), CL_EMISSING);
+	cr_assert_eq(cl_ev_sign(&e, net_a, ka.sk, out, sizeof(out), &len, id),
+	    CL_EMISSING);
 }
 
 Test(event, roundtrip_issue_with_every_optional_field)
@@ -1845,6 +1932,7 @@ Test(event, too_many_array_items_is_toobig)
 Test(event, encoding_too_many_array_items_is_toobig)
 {
 	struct cl_event	e;
+	struct cl_define *def;
 	uint32_t	i;
 	static char	lang[CL_TITLE_LANGS_MAX + 1][3];
 
@@ -1857,33 +1945,33 @@ Test(event, encoding_too_many_array_items_is_toobig)
 	expect_encode(&e, CL_ETOOBIG, "body.fields");
 	e.body.accredit.fields_cnt = 100000;	/* read nothing past it */
 	expect_encode(&e, CL_ETOOBIG, "body.fields");
-	ev_define(&e, true);
+	def = ev_define(&e, true);
 	for (i = 0; i < CL_OUTCOMES_MAX; i++)
-		e.body.define.outcomes[i] = (struct cl_str){ items[i], 3 };
-	e.body.define.outcomes_cnt = CL_OUTCOMES_MAX + 1;
+		def->outcomes[i] = (struct cl_str){ items[i], 3 };
+	def->outcomes_cnt = CL_OUTCOMES_MAX + 1;
 	expect_encode(&e, CL_ETOOBIG, "body.learning_outcomes");
-	e.body.define.outcomes_cnt = 100000;
+	def->outcomes_cnt = 100000;
 	expect_encode(&e, CL_ETOOBIG, "body.learning_outcomes");
-	ev_define(&e, true);
-	e.body.define.skills_cnt = CL_SKILLS_MAX + 1;
+	def = ev_define(&e, true);
+	def->skills_cnt = CL_SKILLS_MAX + 1;
 	expect_encode(&e, CL_ETOOBIG, "body.esco_skills");
-	ev_define(&e, true);
-	e.body.define.stack_cnt = CL_STACK_MAX + 1;
+	def = ev_define(&e, true);
+	def->stack_cnt = CL_STACK_MAX + 1;
 	expect_encode(&e, CL_ETOOBIG, "body.stackable_into");
-	e.body.define.stack_cnt = 100000;
+	def->stack_cnt = 100000;
 	expect_encode(&e, CL_ETOOBIG, "body.stackable_into");
-	ev_define(&e, true);			/* 32 sorted titles, claim 33 */
+	def = ev_define(&e, true);	/* 32 sorted titles, claim 33 */
 	for (i = 0; i < CL_TITLE_LANGS_MAX; i++) {
 		lang[i][0] = (char)('a' + i / 26);
 		lang[i][1] = (char)('a' + i % 26);
-		e.body.define.title[i].lang = (struct cl_str){ lang[i], 2 };
-		e.body.define.title[i].text = S("Title");
+		def->title[i].lang = (struct cl_str){ lang[i], 2 };
+		def->title[i].text = S("Title");
 	}
-	e.body.define.title_cnt = CL_TITLE_LANGS_MAX;
+	def->title_cnt = CL_TITLE_LANGS_MAX;
 	expect_encode(&e, CL_OK, NULL);
-	e.body.define.title_cnt = CL_TITLE_LANGS_MAX + 1;
+	def->title_cnt = CL_TITLE_LANGS_MAX + 1;
 	expect_encode(&e, CL_ETOOBIG, "body.title");
-	e.body.define.title_cnt = 100000;
+	def->title_cnt = 100000;
 	expect_encode(&e, CL_ETOOBIG, "body.title");
 }
 
@@ -1891,15 +1979,16 @@ Test(event, encoding_too_many_array_items_is_toobig)
 Test(event, empty_list_item_is_not_encoded)
 {
 	struct cl_event	e;
+	struct cl_define *def;
 
 	ev_accredit(&e, true);
 	e.body.accredit.fields[1] = (struct cl_str){ NULL, 0 };
 	expect_encode(&e, CL_ERANGE, "body.fields");
-	ev_define(&e, true);
-	e.body.define.title[1].lang = (struct cl_str){ NULL, 0 };
+	def = ev_define(&e, true);
+	def->title[1].lang = (struct cl_str){ NULL, 0 };
 	expect_encode(&e, CL_EKEYORDER, "body.title");	/* "" < "de" */
-	ev_define(&e, true);
-	e.body.define.title[1].text = (struct cl_str){ NULL, 0 };
+	def = ev_define(&e, true);
+	def->title[1].text = (struct cl_str){ NULL, 0 };
 	expect_encode(&e, CL_ERANGE, "body.title");
 }
 
@@ -1909,6 +1998,7 @@ Test(event, repeated_list_items_are_rejected)
 	static const char *const esco[] = { ESCO, ESCO };
 	struct hev	h;
 	struct cl_event	e;
+	struct cl_define *def;
 
 	hev_accredit(&h, true);
 	hm_put(&h.body, 7, hv_strs(&h, 1, two, 2));
@@ -1925,8 +2015,8 @@ Test(event, repeated_list_items_are_rejected)
 	ev_accredit(&e, true);
 	e.body.accredit.fields[1] = e.body.accredit.fields[0];
 	expect_encode(&e, CL_EDUPKEY, "body.fields");
-	ev_define(&e, true);
-	memcpy(e.body.define.stack[1], e.body.define.stack[0], CL_ID_LEN);
+	def = ev_define(&e, true);
+	memcpy(def->stack[1], def->stack[0], CL_ID_LEN);
 	expect_encode(&e, CL_EDUPKEY, "body.stackable_into");
 	/* an order other than sorted is the author's to choose */
 	ev_accredit(&e, true);
@@ -1957,13 +2047,14 @@ Test(event, event_over_the_maximum_is_toobig)
 Test(event, encoding_over_the_maximum_is_toobig)
 {
 	struct cl_event	e;
+	struct cl_define *def;
 	uint8_t		*out;
 	size_t		len, i;
 
-	ev_define(&e, true);
-	e.body.define.outcomes_cnt = CL_OUTCOMES_MAX;
+	def = ev_define(&e, true);
+	def->outcomes_cnt = CL_OUTCOMES_MAX;
 	for (i = 0; i < CL_OUTCOMES_MAX; i++)
-		e.body.define.outcomes[i] = (struct cl_str){ longs[i], 300 };
+		def->outcomes[i] = (struct cl_str){ longs[i], 300 };
 	cr_assert_not_null(out = malloc(4 * CL_EVENT_MAX));
 	/* even with room in the buffer */
 	cr_assert_eq(cl_ev_encode(&e, true, out, 4 * CL_EVENT_MAX, &len,
@@ -2170,20 +2261,21 @@ Test(event, define_titles_must_be_in_language_order)
 {
 	struct hev	h;
 	struct cl_event	e;
+	struct cl_define *def;
 
 	hev_define(&h, true);			/* de, pt-BR, en */
 	h.arr[0][1] = harr(h.pair[2], 2);
 	h.arr[0][2] = harr(h.pair[1], 2);
 	expect_hev(&h, CL_EKEYORDER, "body.title");
-	ev_define(&e, true);
-	e.body.define.title[0].lang = S("fr");
+	def = ev_define(&e, true);
+	def->title[0].lang = S("fr");
 	expect_encode(&e, CL_EKEYORDER, "body.title");
 	/* byte order: a tag sorts before its longer variants */
-	ev_define(&e, true);
-	e.body.define.title[1].lang = S("pt");
+	def = ev_define(&e, true);
+	def->title[1].lang = S("pt");
 	expect_encode(&e, CL_OK, NULL);
-	e.body.define.title[1].lang = S("pt-BR");
-	e.body.define.title[2].lang = S("pt");
+	def->title[1].lang = S("pt-BR");
+	def->title[2].lang = S("pt");
 	expect_encode(&e, CL_EKEYORDER, "body.title");
 }
 
@@ -2191,12 +2283,13 @@ Test(event, define_titles_must_not_repeat_a_language)
 {
 	struct hev	h;
 	struct cl_event	e;
+	struct cl_define *def;
 
 	hev_define(&h, true);			/* de, de, pt-BR */
 	h.pair[1][0] = hs("de");
 	expect_hev(&h, CL_EDUPKEY, "body.title");
-	ev_define(&e, true);
-	e.body.define.title[2].lang = S("en");
+	def = ev_define(&e, true);
+	def->title[2].lang = S("en");
 	expect_encode(&e, CL_EDUPKEY, "body.title");
 }
 
@@ -2204,14 +2297,15 @@ Test(event, define_needs_a_workload)
 {
 	struct hev	h;
 	struct cl_event	e;
+	struct cl_define *def;
 
 	hev_define(&h, true);
 	hm_del(&h.body, 5);
 	hm_del(&h.body, 6);
 	expect_hev(&h, CL_EMISSING, "body.workload");
-	ev_define(&e, true);
-	e.body.define.ects = 0;
-	e.body.define.hours = 0;
+	def = ev_define(&e, true);
+	def->ects = 0;
+	def->hours = 0;
 	expect_encode(&e, CL_EMISSING, "body.workload");
 }
 
@@ -2246,12 +2340,13 @@ annex_clear(struct cl_define *d, uint64_t key)
 Test(event, annex_i_element_missing_is_not_encoded)
 {
 	struct cl_event	e;
+	struct cl_define *def;
 	uint8_t		out[CL_EVENT_MAX], id[CL_ID_LEN];
 	size_t		i, len;
 
 	for (i = 0; i < ANNEX_N; i++) {
-		ev_define(&e, true);
-		annex_clear(&e.body.define, annex[i].key);
+		def = ev_define(&e, true);
+		annex_clear(def, annex[i].key);
 		expect_encode(&e, CL_EMISSING, annex[i].field);
 		cr_assert_eq(cl_ev_sign(&e, net_a, ka.sk, out, sizeof(out),
 		    &len, id), CL_EMISSING, "%s", annex[i].field);
