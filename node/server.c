@@ -43,8 +43,11 @@
  */
 #define RELEASE_EVENTS	1000
 #define RELEASE_MS	2000
+#define RELEASE_RETRY_MS 50	/* ... when queries are out on workers */
 /* How often idle and slow connections are looked for. */
 #define SWEEP_MS	250
+
+struct qjob;
 
 struct cl__conn {
 	uv_tcp_t		 tcp;		/* first: the handle is the conn */
@@ -62,6 +65,7 @@ struct cl__conn {
 	uint64_t		 last_ms;	/* last whole frame, or accept */
 	uint64_t		 frame_ms;	/* a frame began; 0: none */
 	unsigned		 jobs;		/* SUBMITs in flight */
+	struct qjob		*qjob;		/* CREDENTIALs out, or NULL */
 	bool			 waiting;	/* for room in flight */
 	bool			 reading;
 	bool			 queued;	/* on s->ready */
@@ -91,6 +95,27 @@ struct chunk {
 	uv_work_t		 w;
 	struct cl__job		*j;
 	uint32_t		 from, to;
+};
+
+/*
+ * A run of CREDENTIAL requests of one connection, answered on a worker
+ * thread: looking a credential up and encoding its proof bundle is most
+ * of what a query costs, and on the loop it kept the node to one core.
+ * The connection takes no other request until the answers are queued,
+ * in order.
+ */
+#define QJOB_MAX	32
+
+struct qjob {
+	uv_work_t		 w;
+	struct cl_server	*s;
+	struct cl__conn		*c;		/* NULL once it closed */
+	uint32_t		 n;
+	uint8_t			 key[QJOB_MAX][CL_ID_LEN];
+	uint8_t			*out[QJOB_MAX];	/* answer frames; NULL:
+						   out of memory */
+	size_t			 out_len[QJOB_MAX];
+	bool			 queued;	/* on the pool: no more */
 };
 
 /*
@@ -191,6 +216,13 @@ conn_close(struct cl__conn *c, const char *why, cl_err err)
 				j->c = NULL;
 	}
 	c->jobs = 0;
+	if (c->qjob != NULL) {
+		if (c->qjob->queued)
+			c->qjob->c = NULL;	/* answered into the void */
+		else
+			free(c->qjob);
+		c->qjob = NULL;
+	}
 	if (c->queued) {
 		for (pp = &s->ready; *pp != NULL; pp = &(*pp)->ready_next)
 			if (*pp == c) {
@@ -337,37 +369,170 @@ fail_conn(struct cl__conn *c, cl_err code, const char *msg)
 
 /* Queries: answered at once from a read transaction. */
 
-static void
-q_credential(struct cl__conn *c, const struct cl_req *q)
+/*
+ * The answer frame to a CREDENTIAL query of id, or NULL when out of
+ * memory.  Any thread: it reads from a transaction of its own.
+ */
+static uint8_t *
+credential_answer(struct cl_ledger *l, const uint8_t *id, size_t *len)
 {
-	struct cl_server	*s = c->s;
 	struct cl_cred_answer	*a;
 	struct cl_resp		 r;
-	uint8_t			*bundle = NULL;
+	uint8_t			*bundle = NULL, *buf = NULL;
 	size_t			 blen = 0;
 	cl_err			 err;
 
-	if ((a = malloc(sizeof(*a))) == NULL) {
-		send_err(c, CL_ENOMEM, NULL);
-		return;
+	if ((a = malloc(sizeof(*a))) == NULL)
+		err = CL_ENOMEM;
+	else
+		err = cl_ledger_credential_bundle(l, id, cl_now_ms(), a,
+		    &bundle, &blen);
+	if (err == CL_OK) {
+		memset(&r, 0, sizeof(r));
+		r.op = CL_OP_CREDENTIAL;
+		r.u.cred.status = a->status;
+		r.u.cred.void_reason = a->void_reason;
+		r.u.cred.bundle = bundle;
+		r.u.cred.bundle_len = blen;
+		err = cl_resp_encode(&r, 0, &buf, len);
+		if (err != CL_OK)
+			err = cl_resp_encode_err(err, "answer too large", 0,
+			    &buf, len);
+	} else {
+		if (err != CL_ENOMEM)
+			cl_log_err(comp, "credential query err=%s",
+			    cl_strerror(err));
+		if (cl_resp_encode_err(err, NULL, 0, &buf, len) != CL_OK)
+			buf = NULL;
 	}
-	err = cl_ledger_credential_bundle(s->ledger, q->key, cl_now_ms(), a,
-	    &bundle, &blen);
-	if (err != CL_OK) {
-		free(a);
-		cl_log_err(comp, "credential query err=%s", cl_strerror(err));
-		send_err(c, err, NULL);
-		return;
-	}
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_CREDENTIAL;
-	r.u.cred.status = a->status;
-	r.u.cred.void_reason = a->void_reason;
-	r.u.cred.bundle = bundle;
-	r.u.cred.bundle_len = blen;
-	send_resp(c, &r);
 	free(bundle);
 	free(a);
+	return buf;
+}
+
+static void
+q_credential(struct cl__conn *c, const struct cl_req *q)
+{
+	uint8_t	*buf;
+	size_t	 len;
+
+	if ((buf = credential_answer(c->s->ledger, q->key, &len)) == NULL)
+		conn_close(c, "out of memory", CL_ENOMEM);
+	else
+		conn_send(c, buf, len);
+}
+
+static void
+qjob_work(uv_work_t *w)
+{
+	struct qjob	*qj = (struct qjob *)w;
+	uint32_t	 i;
+
+	for (i = 0; i < qj->n; i++)
+		qj->out[i] = credential_answer(qj->s->ledger, qj->key[i],
+		    &qj->out_len[i]);
+}
+
+static void	grow_resume(struct cl_server *);
+
+/* Queue qj's answers on its connection, if it is still open. */
+static void
+qjob_answer(struct qjob *qj)
+{
+	struct cl__conn	*c = qj->c;
+	uint32_t	 i;
+
+	for (i = 0; i < qj->n; i++) {
+		if (c == NULL || c->closing)
+			free(qj->out[i]);
+		else if (qj->out[i] == NULL)
+			conn_close(c, "out of memory", CL_ENOMEM);
+		else
+			conn_send(c, qj->out[i], qj->out_len[i]);
+	}
+	if (c != NULL && !c->closing)
+		c->qjob = NULL;
+}
+
+static void
+qjob_done(uv_work_t *w, int status)
+{
+	struct qjob		*qj = (struct qjob *)w;
+	struct cl_server	*s = qj->s;
+	struct cl__conn		*c = qj->c;
+
+	(void)status;	/* never cancelled: stop waits for it */
+	s->qjobs--;
+	qjob_answer(qj);
+	if (c != NULL && !c->closing)
+		conn_drain(c);	/* the next requests, in order */
+	free(qj);
+	if (s->qjobs == 0)
+		grow_resume(s);
+	if (s->stopping)
+		maybe_stopped(s);
+}
+
+/*
+ * Is the frame p (len bytes) a CREDENTIAL request that a worker may
+ * answer?  Then its key is in *q.  Not while the map must grow, which
+ * needs every reader out, nor while the workers check signatures: a
+ * query would wait behind them, and is answered on the loop at once.
+ */
+static bool
+qjob_takes(struct cl_server *s, const uint8_t *p, size_t len,
+    struct cl_req *q)
+{
+	const char	*why;
+
+	if (s->grow_pending || s->stopping || s->verifying > 0 || len < 2 ||
+	    p[1] != CL_OP_CREDENTIAL)
+		return false;
+	if (cl_req_decode(q, p, len, &why) != CL_OK)
+		return false;		/* handle() says what is wrong */
+	if (q->op != CL_OP_CREDENTIAL) {
+		cl_req_free(q);
+		return false;
+	}
+	return true;
+}
+
+/* Add a CREDENTIAL to c's run; false when the run is full. */
+static bool
+qjob_add(struct cl__conn *c, const struct cl_req *q)
+{
+	struct qjob	*qj = c->qjob;
+
+	if (qj == NULL) {
+		if ((qj = calloc(1, sizeof(*qj))) == NULL)
+			return false;
+		qj->s = c->s;
+		qj->c = c;
+		c->qjob = qj;
+	}
+	if (qj->n == QJOB_MAX)
+		return false;
+	memcpy(qj->key[qj->n++], q->key, CL_ID_LEN);
+	return true;
+}
+
+static void
+qjob_start(struct cl__conn *c)
+{
+	struct qjob	*qj = c->qjob;
+	int		 rc;
+
+	qj->queued = true;
+	if ((rc = uv_queue_work(c->s->loop, &qj->w, qjob_work,
+	    qjob_done)) == 0) {
+		c->s->qjobs++;
+		return;
+	}
+	/* libuv refuses only bad arguments: answer here, then */
+	cl_log_err(comp, "queueing queries failed: %s", uv_strerror(rc));
+	qjob_work(&qj->w);
+	qjob_answer(qj);
+	free(qj);
 }
 
 static void
@@ -736,6 +901,7 @@ verify_done(uv_work_t *w, int status)
 	if (--j->chunks_left == 0) {
 		j->verified = true;	/* the check handle commits it */
 		j->verified_ms = uv_now(j->s->loop);
+		j->s->verifying--;
 	}
 }
 
@@ -877,6 +1043,11 @@ on_release(uv_timer_t *t)
 
 	if (s->w.busy || s->stopping)
 		return;		/* the next commit starts the timer again */
+	if (s->qjobs > 0) {
+		/* reopening needs every reader out: soon, then */
+		uv_timer_start(t, on_release, RELEASE_RETRY_MS, 0);
+		return;
+	}
 	if ((err = cl_store_release(&s->ledger->st)) != CL_OK) {
 		cl_log_err("ledger", "reopening the store failed err=%s",
 		    cl_strerror(err));
@@ -912,6 +1083,11 @@ on_batch_written(uv_async_t *h)
 	err = w->err;
 	size = w->log_size;
 	uv_mutex_unlock(&w->mu);
+	if (err == CL_EMAPFULL && s->qjobs > 0) {
+		/* resizing needs every reader out: the last one resumes */
+		s->grow_pending = true;
+		return;
+	}
 	if (err == CL_EMAPFULL &&
 	    (err = cl_store_grow(&s->ledger->st)) == CL_OK) {
 		/* nothing was stored, and no read is open here: again */
@@ -982,6 +1158,16 @@ on_batch_written(uv_async_t *h)
 	uv_idle_start(&s->kick, on_kick);
 }
 
+/* The last query run is done: the map may grow, the batch go again. */
+static void
+grow_resume(struct cl_server *s)
+{
+	if (!s->grow_pending)
+		return;
+	s->grow_pending = false;
+	on_batch_written(&s->w.done);
+}
+
 /* Queue j (its events in j->req) and start checking them in the pool. */
 static cl_err
 job_start(struct cl_server *s, struct cl__job *j)
@@ -1024,6 +1210,8 @@ job_start(struct cl_server *s, struct cl__job *j)
 	if (j->chunks_left == 0) {
 		j->verified = true;
 		j->verified_ms = uv_now(s->loop);
+	} else {
+		s->verifying++;
 	}
 	return CL_OK;
 }
@@ -1217,10 +1405,16 @@ drain_frames(struct cl__conn *c)
 	int			 frames = 0;
 	cl_err			 err;
 
-	bool			 blocked = false, submit;
+	bool			 blocked = false, submit, taken;
+	const uint8_t		*p;
+	struct cl_req		 q;
 
 	while (!c->closing && !c->close_after &&
 	    c->out_len < s->cfg->out_max && frames < CL_FRAMES_PER_READ) {
+		if (c->qjob != NULL && c->qjob->queued) {
+			blocked = true;		/* answers first */
+			break;
+		}
 		err = cl_wire_frame(c->in + off, c->in_len - off,
 		    (uint32_t)s->cfg->max_frame, &plen);
 		if (err != CL_OK) {
@@ -1238,12 +1432,28 @@ drain_frames(struct cl__conn *c)
 			break;
 		}
 		c->frame_ms = 0;
+		p = c->in + off + CL_WIRE_HDR_LEN;
+		/* a run of CREDENTIALs goes to a worker, and first */
+		if (c->jobs == 0 && qjob_takes(s, p, plen, &q)) {
+			taken = qjob_add(c, &q);
+			cl_req_free(&q);
+			if (taken) {
+				s->stats.queries++;
+				c->last_ms = mono_ms(s);
+				off += CL_WIRE_HDR_LEN + plen;
+				frames++;
+				continue;
+			}
+		}
+		if (c->qjob != NULL) {
+			blocked = true;		/* its answers go first */
+			break;
+		}
 		/*
 		 * SUBMITs pipeline (their answers keep their order: the
 		 * commit queue is one FIFO); anything else waits for them.
 		 */
-		submit = plen >= 2 && c->in[off + CL_WIRE_HDR_LEN] == 0x93 &&
-		    c->in[off + CL_WIRE_HDR_LEN + 1] == CL_OP_SUBMIT;
+		submit = plen >= 2 && p[0] == 0x93 && p[1] == CL_OP_SUBMIT;
 		if ((c->jobs > 0 && !submit) ||
 		    (submit && c->jobs >= SUBMIT_DEPTH)) {
 			blocked = true;
@@ -1255,12 +1465,16 @@ drain_frames(struct cl__conn *c)
 			break;
 		}
 		c->last_ms = mono_ms(s);
-		handle(c, c->in + off + CL_WIRE_HDR_LEN, plen);
+		handle(c, p, plen);
 		off += CL_WIRE_HDR_LEN + plen;
 		frames++;
 	}
 	if (c->closing)
 		return;
+	if (c->qjob != NULL && !c->qjob->queued) {
+		qjob_start(c);
+		blocked = c->qjob != NULL;	/* done at once: not */
+	}
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->in_len - off);
 		c->in_len -= off;
@@ -1562,7 +1776,8 @@ static void
 maybe_stopped(struct cl_server *s)
 {
 	if (!s->stopping || s->conns != NULL || s->jobs != NULL ||
-	    s->w.busy || uv_is_closing((uv_handle_t *)&s->check))
+	    s->w.busy || s->qjobs > 0 ||
+	    uv_is_closing((uv_handle_t *)&s->check))
 		return;
 	if (s->w.started) {
 		uv_mutex_lock(&s->w.mu);

@@ -108,6 +108,10 @@ struct cl_server {
 	uv_timer_t		 release_timer;	/* LMDB's pages back, idle */
 	uint64_t		 batch_peak;	/* events, since the last */
 	uint64_t		 queued_events;	/* in jobs_cnt */
+	unsigned		 qjobs;		/* query runs on workers */
+	unsigned		 verifying;	/* jobs with chunks on them */
+	bool			 grow_pending;	/* the map must grow once
+						   they are done */
 	bool			 stopping;
 	cl_err			 fatal;		/* storage failed: stop */
 	uint64_t		 start_ms;

@@ -84,6 +84,109 @@ ids_of(struct h_conn *c, unsigned op, const uint8_t *key, struct cl_resp *r)
 	cr_assert_eq(r->code, CL_OK);
 }
 
+/* Append the frame of q to buf (cap bytes), at *len. */
+static void
+put_req(uint8_t *buf, size_t cap, size_t *len, const struct cl_req *q)
+{
+	size_t	k;
+
+	cr_assert_eq(cl_req_encode(q, buf + *len, cap - *len, &k), CL_OK);
+	*len += k;
+}
+
+static void
+put_cred(uint8_t *buf, size_t cap, size_t *len, const uint8_t *id)
+{
+	struct cl_req	q;
+
+	memset(&q, 0, sizeof(q));
+	q.op = CL_OP_CREDENTIAL;
+	memcpy(q.key, id, CL_ID_LEN);
+	put_req(buf, cap, len, &q);
+}
+
+static unsigned
+recv_cred(struct h_conn *c)
+{
+	struct cl_resp	r;
+	unsigned	st;
+
+	cr_assert(h_recv(c, CL_OP_CREDENTIAL, &r));
+	cr_assert_eq(r.code, CL_OK);
+	st = r.u.cred.status;
+	cl_resp_free(&r);
+	return st;
+}
+
+/*
+ * Runs of CREDENTIAL queries are answered on worker threads, up to a
+ * bound at a time: in one write, many of them, a STATUS, a SUBMIT and the
+ * queries behind it answer in request order, and those behind the
+ * SUBMIT see its commit.
+ */
+Test(node, pipelined_queries_around_a_submission_answer_in_order)
+{
+	enum { RUN = 80 };
+	static struct tl_ev	acc, def, x, y, rev;
+	static uint8_t		buf[1 << 16];
+	const struct tl_ev	*one[1];
+	struct h_conn		c;
+	struct cl_resp		r;
+	struct cl_req		q;
+	const uint8_t		*ev[1];
+	size_t			len = 0, elen[1];
+	uint8_t			never[CL_ID_LEN];
+	int			i;
+
+	h_node_start(&n, &net, NULL);
+	h_connect(&c, n.port);
+	accredit_define(&c, &acc, &def);
+	tl_issue(&net, &iss, def.id, 5, 0, &x);
+	tl_issue(&net, &iss, def.id, 6, 0, &y);
+	one[0] = &x;
+	h_submit(&c, one, 1, 0, &r);
+	cl_resp_free(&r);
+	one[0] = &y;
+	h_submit(&c, one, 1, 0, &r);
+	cl_resp_free(&r);
+	tl_change(&net, &iss, CL_EV_REVOKE, x.id, &rev);
+	memset(never, 0x5a, sizeof(never));
+
+	for (i = 0; i < RUN; i++)
+		put_cred(buf, sizeof(buf), &len, i % 3 == 2 ? never :
+		    i % 3 ? y.id : x.id);
+	memset(&q, 0, sizeof(q));
+	q.op = CL_OP_STATUS;
+	put_req(buf, sizeof(buf), &len, &q);
+	put_cred(buf, sizeof(buf), &len, x.id);
+	memset(&q, 0, sizeof(q));
+	q.op = CL_OP_SUBMIT;
+	ev[0] = rev.bytes;
+	elen[0] = rev.len;
+	q.ev = ev;
+	q.ev_len = elen;
+	q.ev_cnt = 1;
+	put_req(buf, sizeof(buf), &len, &q);
+	put_cred(buf, sizeof(buf), &len, x.id);
+	put_cred(buf, sizeof(buf), &len, y.id);
+	h_send(&c, buf, len);
+
+	for (i = 0; i < RUN; i++)
+		cr_assert_eq(recv_cred(&c), i % 3 == 2 ? CL_ST_UNKNOWN :
+		    CL_ST_VALID, "answer %d", i);
+	cr_assert(h_recv(&c, CL_OP_STATUS, &r), "STATUS in its place");
+	cl_resp_free(&r);
+	cr_assert_eq(recv_cred(&c), CL_ST_VALID, "before the revocation");
+	cr_assert(h_recv(&c, CL_OP_SUBMIT, &r));
+	expect_acc(&r, 0, CL_ACC_ACCEPTED);
+	cl_resp_free(&r);
+	cr_assert_eq(recv_cred(&c), CL_ST_REVOKED, "after it");
+	cr_assert_eq(recv_cred(&c), CL_ST_VALID);
+	/* and the connection goes on */
+	cr_assert_eq(h_cred(&c, &net, x.id), CL_ST_REVOKED);
+	h_close(&c);
+}
+
 Test(node, submit_and_query_by_id_digest_holder_and_head)
 {
 	static struct tl_ev	acc, def, x, y, rev;
