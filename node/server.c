@@ -43,7 +43,6 @@
  */
 #define RELEASE_EVENTS	1000
 #define RELEASE_MS	2000
-#define RELEASE_RETRY_MS 50	/* ... when queries are out on workers */
 /* How often idle and slow connections are looked for. */
 #define SWEEP_MS	250
 
@@ -434,6 +433,7 @@ qjob_work(uv_work_t *w)
 }
 
 static void	grow_resume(struct cl_server *);
+static void	on_release(uv_timer_t *);
 
 /* Queue qj's answers on its connection, if it is still open. */
 static void
@@ -467,6 +467,8 @@ qjob_done(uv_work_t *w, int status)
 	if (c != NULL && !c->closing)
 		conn_drain(c);	/* the next requests, in order */
 	free(qj);
+	if (s->qjobs == 0 && s->release_pending)
+		on_release(&s->release_timer);
 	if (s->qjobs == 0)
 		grow_resume(s);
 	if (s->stopping)
@@ -475,8 +477,8 @@ qjob_done(uv_work_t *w, int status)
 
 /*
  * Is the frame p (len bytes) a CREDENTIAL request that a worker may
- * answer?  Then its key is in *q.  Not while the map must grow, which
- * needs every reader out, nor while the workers check signatures: a
+ * answer?  Then its key is in *q.  Not while the map must grow or the
+ * store be reopened, which need every reader out, nor while the workers check signatures: a
  * query would wait behind them, and is answered on the loop at once.
  */
 static bool
@@ -485,7 +487,8 @@ qjob_takes(struct cl_server *s, const uint8_t *p, size_t len,
 {
 	const char	*why;
 
-	if (s->grow_pending || s->stopping || s->verifying > 0 || len < 2 ||
+	if (s->grow_pending || s->release_pending || s->stopping ||
+	    s->verifying > 0 || len < 2 ||
 	    p[1] != CL_OP_CREDENTIAL)
 		return false;
 	if (cl_req_decode(q, p, len, &why) != CL_OK)
@@ -1041,11 +1044,12 @@ on_release(uv_timer_t *t)
 	struct cl_server	*s = t->data;
 	cl_err			 err;
 
+	s->release_pending = false;
 	if (s->w.busy || s->stopping)
 		return;		/* the next commit starts the timer again */
 	if (s->qjobs > 0) {
-		/* reopening needs every reader out: soon, then */
-		uv_timer_start(t, on_release, RELEASE_RETRY_MS, 0);
+		/* reopening needs every reader out: the last one does it */
+		s->release_pending = true;
 		return;
 	}
 	if ((err = cl_store_release(&s->ledger->st)) != CL_OK) {

@@ -112,6 +112,8 @@ struct cl_server {
 	unsigned		 verifying;	/* jobs with chunks on them */
 	bool			 grow_pending;	/* the map must grow once
 						   they are done */
+	bool			 release_pending;	/* ... the store be
+							   reopened */
 	bool			 stopping;
 	cl_err			 fatal;		/* storage failed: stop */
 	uint64_t		 start_ms;
