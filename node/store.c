@@ -180,8 +180,14 @@ cl_store_open(struct cl_store *st, const char *dir,
 		return CL_EUSAGE;
 	if (st->rdonly)
 		flags |= MDB_RDONLY;
+	/*
+	 * Scratch: no readahead either.  A store into a page the map has not
+	 * touched yet faults it in, and with readahead the kernel fills a
+	 * whole window of zeros around it, most of which the next faults
+	 * do not want (cl_ledger_apply: 7.0 against 4.9 us an event).
+	 */
 	if (st->scratch)
-		flags |= MDB_WRITEMAP | MDB_NOSYNC;
+		flags |= MDB_WRITEMAP | MDB_NOSYNC | MDB_NORDAHEAD;
 
 	if ((rc = mdb_env_create(&env)) != 0)
 		return map_err(rc);
