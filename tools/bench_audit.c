@@ -654,9 +654,10 @@ cl__bench_audit(int argc, char **argv)
 	    "`crypto_sign_verify_detached` takes, over the CPU the replay "
 	    "takes per event, all threads) is the one that says how close "
 	    "the replay is to the verify rate on idle cores.  The heap holds two "
-	    "batches of prepared events (%d × ~4 KB each) and LMDB's dirty "
-	    "pages of one transaction; the file-backed part is the scratch "
-	    "store read through its map, page cache the kernel can take back. "
+	    "batches of prepared events (%d × %zu bytes of `struct "
+	    "cl_submit`, and each event's bytes); the scratch store's pages "
+	    "are written straight into its map, which is the file-backed "
+	    "part: page cache the kernel can take back. "
 	    " Proofs are read from the ledger's stored subtrees (O(log n) "
 	    "reads each).\n",
 	    when, u.sysname, u.machine, sysconf(_SC_NPROCESSORS_ONLN),
@@ -664,9 +665,10 @@ cl__bench_audit(int argc, char **argv)
 	    CL_AUDIT_BATCH, threads, (unsigned long long)r.events, one,
 	    threads, v1, v2, r.replay_s, rate, threads, rate / vt, cpua * 1e6,
 	    cpuw * 1e6, cpuv * 1e6, cpuv / cpua, prep * 1e6, c.n,
-	    CL_AUDIT_BATCH, apply * 1e6, cpuv / (prep + apply), r.total_s, (double)r.maxrss_kib / 1024,
+	    CL_AUDIT_BATCH, apply * 1e6, cpuv / (prep + apply), r.total_s,
+	    (double)r.maxrss_kib / 1024,
 	    (double)r.anon_kib / 1024, (double)r.file_kib / 1024, c.n, incl,
-	    c.n, cons, CL_AUDIT_BATCH);
+	    c.n, cons, CL_AUDIT_BATCH, sizeof(struct cl_submit));
 	if (fclose(f) != 0)
 		die("%s: %s", out, strerror(errno));
 	fprintf(stderr, "wrote %s\n", out);
