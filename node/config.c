@@ -52,7 +52,7 @@ static const struct key {
 	{ "node", "log_level", K_LEVEL,
 	    offsetof(struct cl_config, log_level), 0, 0 },
 	{ "ledger", "batch_max", K_U64,
-	    offsetof(struct cl_config, batch_max), 1, CL_SUBMIT_MAX },
+	    offsetof(struct cl_config, batch_max), 1, CL_BATCH_MAX },
 	{ "ledger", "workers", K_U64, offsetof(struct cl_config, workers),
 	    0, 128 },
 	{ "ledger", "map_max_mib", K_U64,

@@ -64,7 +64,7 @@ static const char usage_text[] =
 "                           any free port)\n"
 "  --log-level LEVEL        debug, info (default), warn or error\n"
 "  --workers N              signature-checking threads (default: cores)\n"
-"  --batch-max N            events per write transaction (default 10000)\n"
+"  --batch-max N            events per write transaction (default 30000)\n"
 "  --max-connections N      client connections at once (default 4096)\n"
 "  --idle-timeout-ms N      close a silent connection after (120000)\n"
 "  --gossip HOST:PORT       the peer port (off unless given; port 0: any);\n"
