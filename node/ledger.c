@@ -28,6 +28,7 @@ cl_accept_name(unsigned a)
 static const uint8_t zero_id[CL_ID_LEN];
 
 static cl_err	counts_upgrade(struct cl_ledger *);
+static cl_err	refs_upgrade(struct cl_ledger *);
 
 static cl_err
 load_log_size(struct cl_ledger *l)
@@ -50,6 +51,7 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	struct cl_val	 v;
 	struct cl_genesis given;
 	uint8_t		 schema[8];
+	bool		 refs_old = false;
 	cl_err		 err;
 
 	memset(l, 0, sizeof(*l));
@@ -59,13 +61,16 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	cl_store_begin(&l->st, &t, !l->st.rdonly && genesis != NULL);
 	if (cl_store_get(&t, CL_DB_META, CL__META_SCHEMA,
 	    strlen(CL__META_SCHEMA), &v)) {
-		if (v.len != 8 || cl_store_load64(v.ptr) != CL_SCHEMA_VERSION)
+		if (v.len == 8 && cl_store_load64(v.ptr) == 2)
+			refs_old = true;	/* refs_upgrade(), below */
+		else if (v.len != 8 ||
+		    cl_store_load64(v.ptr) != CL_SCHEMA_VERSION)
 			t.err = CL_ESTORE;
-		else if (cl_store_get(&t, CL_DB_META, CL__META_GENESIS,
-		    strlen(CL__META_GENESIS), &v))
+		if (t.err == CL_OK && cl_store_get(&t, CL_DB_META,
+		    CL__META_GENESIS, strlen(CL__META_GENESIS), &v))
 			t.err = cl_genesis_decode(&l->genesis, v.ptr, v.len,
 			    NULL);
-		else
+		else if (t.err == CL_OK)
 			t.err = CL_ESTORE;
 		if (t.err == CL_OK && genesis != NULL &&
 		    (genesis_len != l->genesis.raw_len ||
@@ -86,6 +91,8 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 		}
 	}
 	err = cl_store_end(&t);
+	if (err == CL_OK && refs_old)
+		err = l->st.rdonly ? CL_ESTORE : refs_upgrade(l);
 	if (err == CL_OK)
 		err = load_log_size(l);
 	if (err == CL_OK && !l->st.rdonly)
@@ -93,6 +100,88 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	if (err != CL_OK)
 		cl_ledger_close(l);
 	return err;
+}
+
+static int
+ref_part_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CL__REF_KLEN);
+}
+
+/*
+ * A store of schema 2 holds whole refs and ids in HOLDER and DIGEST:
+ * write them again as parts, from the credential records (which name
+ * both refs), and mark the store schema 3, in one transaction.  Only a
+ * store opened for writing can; a read-only open of one is CL_ESTORE
+ * until the node has opened it once.
+ */
+static cl_err
+refs_upgrade(struct cl_ledger *l)
+{
+	static const enum cl_db	 db[2] = { CL_DB_HOLDER, CL_DB_DIGEST };
+	struct cl_txn		 t;
+	struct cl_iter		 it;
+	struct cl_val		 k, v;
+	struct cl__cred		 c;
+	struct cl_kv		*kv = NULL;
+	uint8_t			(*key[2])[CL__REF_KLEN] = { NULL, NULL };
+	uint8_t			 schema[8];
+	size_t			 n[2] = { 0, 0 }, cap = 0, i;
+	int			 w;
+
+	cl_store_begin(&l->st, &t, true);
+	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
+	while (t.err == CL_OK && cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL_ID_LEN || v.len != CL__CRED_LEN) {
+			t.err = CL_ESTORE;
+			break;
+		}
+		cl__cred_unpack(&c, v.ptr);
+		if (n[0] == cap) {
+			cap = cap ? 2 * cap : 4096;
+			for (w = 0; w < 2; w++) {
+				void *p = realloc(key[w], cap * sizeof(*key[w]));
+
+				if (p == NULL)
+					t.err = CL_ENOMEM;
+				else
+					key[w] = p;
+			}
+			if (t.err != CL_OK)
+				break;
+		}
+		memcpy(key[0][n[0]], c.holder, CL__REF_PART);
+		memcpy(key[0][n[0]++] + CL__REF_PART, k.ptr, CL__REF_PART);
+		if (memcmp(c.digest, zero_id, CL_ID_LEN) != 0) {
+			memcpy(key[1][n[1]], c.digest, CL__REF_PART);
+			memcpy(key[1][n[1]++] + CL__REF_PART, k.ptr,
+			    CL__REF_PART);
+		}
+	}
+	cl_store_iter_end(&it);
+	if (t.err == CL_OK && cap > 0 &&
+	    (kv = calloc(cap, sizeof(*kv))) == NULL)
+		t.err = CL_ENOMEM;
+	for (w = 0; w < 2 && t.err == CL_OK; w++) {
+		cl_store_clear(&t, db[w]);
+		if (l->no_ref_index || n[w] == 0)
+			continue;
+		qsort(key[w], n[w], sizeof(*key[w]), ref_part_cmp);
+		for (i = 0; i < n[w]; i++) {
+			kv[i].key = key[w][i];
+			kv[i].klen = CL__REF_KLEN;
+			kv[i].val = "";
+			kv[i].vlen = 0;
+		}
+		cl_store_put_sorted(&t, db[w], kv, n[w]);
+	}
+	cl_store_be64(schema, CL_SCHEMA_VERSION);
+	cl_store_put(&t, CL_DB_META, CL__META_SCHEMA, strlen(CL__META_SCHEMA),
+	    schema, sizeof(schema), 0);
+	free(kv);
+	free(key[0]);
+	free(key[1]);
+	return cl_store_end(&t);
 }
 
 /*
@@ -318,14 +407,8 @@ ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id)
 		b->ref_cap[which] = cap;
 	}
 	r = &b->ref[which][b->ref_n[which]++];
-	memcpy(r->k, ref, CL_ID_LEN);
-	memcpy(r->k + CL_ID_LEN, id, CL_ID_LEN);
-}
-
-static int
-ref_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, CL__REF_KLEN);
+	memcpy(r->k, ref, CL__REF_PART);
+	memcpy(r->k + CL__REF_PART, id, CL__REF_PART);
 }
 
 static int
@@ -374,7 +457,7 @@ flush_indexes(struct batch *b)
 		n = b->ref_n[w];
 		if (n == 0)
 			continue;
-		qsort(b->ref[w], n, sizeof(*b->ref[w]), ref_cmp);
+		qsort(b->ref[w], n, sizeof(*b->ref[w]), ref_part_cmp);
 		for (i = 0; i < n; i++) {
 			kv[i].key = b->ref[w][i].k;
 			kv[i].klen = CL__REF_KLEN;

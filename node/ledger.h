@@ -20,7 +20,9 @@
 #include "store.h"
 
 /* The store's schema; a store of another schema is refused. */
-#define CL_SCHEMA_VERSION	2	/* 2: the Merkle tree of the log */
+#define CL_SCHEMA_VERSION	3	/* 2: the Merkle tree of the log;
+					   3: holder and digest entries of
+					   parts (ledger_rec.h) */
 
 /* Holder and digest queries answer at most this many credentials. */
 #define CL_QUERY_CREDS_MAX	CL_QUERY_IDS_MAX

@@ -674,29 +674,49 @@ cl_ledger_bundle(struct cl_ledger *l, const struct cl_cred_answer *a,
 	return err;
 }
 
+/*
+ * ISSUE ids by holder or digest: each entry of db that starts with the
+ * ref's part names the part of an id; of the credentials whose ids start
+ * with it, those whose record names the whole ref (ledger_rec.h).
+ */
 static cl_err
 by_ref(struct cl_ledger *l, enum cl_db db, const uint8_t *ref,
     uint8_t (*ids)[CL_ID_LEN], uint32_t *cnt, bool *more)
 {
-	struct cl_txn	t;
-	struct cl_iter	it;
-	struct cl_val	k, v;
+	struct cl_txn	 t;
+	struct cl_iter	 it, ci;
+	struct cl_val	 k, v, ck, cv;
+	struct cl__cred	 c;
+	const uint8_t	*whole;
 
 	*cnt = 0;
 	*more = false;
 	cl_store_begin(&l->st, &t, false);
-	cl_store_iter_begin(&t, &it, db, ref, CL_ID_LEN, NULL, 0);
-	while (cl_store_iter_next(&it, &k, &v)) {
+	cl_store_iter_begin(&t, &it, db, ref, CL__REF_PART, NULL, 0);
+	while (!*more && cl_store_iter_next(&it, &k, &v)) {
 		if (k.len != CL__REF_KLEN) {
 			t.err = CL_ESTORE;
 			break;
 		}
-		if (*cnt == CL_QUERY_CREDS_MAX) {
-			*more = true;
-			break;
+		cl_store_iter_begin(&t, &ci, CL_DB_CRED,
+		    (const uint8_t *)k.ptr + CL__REF_PART, CL__REF_PART, NULL,
+		    0);
+		while (cl_store_iter_next(&ci, &ck, &cv)) {
+			if (ck.len != CL_ID_LEN || cv.len != CL__CRED_LEN) {
+				t.err = CL_ESTORE;
+				break;
+			}
+			cl__cred_unpack(&c, cv.ptr);
+			whole = db == CL_DB_HOLDER ? c.holder : c.digest;
+			if (memcmp(whole, ref, CL_ID_LEN) != 0)
+				continue;	/* another ref's part */
+			if (*cnt == CL_QUERY_CREDS_MAX) {
+				*more = true;
+				break;
+			}
+			memcpy(ids[(*cnt)++], ck.ptr, CL_ID_LEN);
 		}
-		memcpy(ids[(*cnt)++], (const uint8_t *)k.ptr + CL_ID_LEN,
-		    CL_ID_LEN);
+		cl_store_iter_end(&ci);
 	}
 	cl_store_iter_end(&it);
 	return cl_store_end(&t);

@@ -447,6 +447,21 @@ cl_store_put_sorted(struct cl_txn *t, enum cl_db db, const struct cl_kv *kv,
 }
 
 void
+cl_store_clear(struct cl_txn *t, enum cl_db db)
+{
+	int	rc;
+
+	if (!usable(t, db))
+		return;
+	if (!t->rw) {
+		t->err = CL_EUSAGE;
+		return;
+	}
+	if ((rc = mdb_drop(t->txn, dbi(t, db), 0)) != 0)
+		t->err = map_err(rc);
+}
+
+void
 cl_store_del(struct cl_txn *t, enum cl_db db, const void *key,
     size_t klen)
 {

@@ -20,8 +20,9 @@ enum cl_db {
 	CL_DB_HEAD,		/* author -> head record */
 	CL_DB_CRED,		/* ISSUE id -> credential record */
 	CL_DB_CREDEV,		/* ISSUE id | u64 seq -> status change */
-	CL_DB_HOLDER,		/* holder ref | ISSUE id -> (empty) */
-	CL_DB_DIGEST,		/* document digest | ISSUE id -> (empty) */
+	CL_DB_HOLDER,		/* holder ref | ISSUE id, 8 bytes of each ->
+				   (empty) */
+	CL_DB_DIGEST,		/* document digest | ISSUE id, likewise */
 	CL_DB_ACHIEVEMENT,	/* DEFINE id -> u64 position */
 	CL_DB_ACCRED,		/* issuer | authority | u64 seq -> record */
 	CL_DB_FORK,		/* author | u64 seq | other id -> position */
@@ -150,6 +151,9 @@ struct cl_kv {
  */
 void	cl_store_put_sorted(struct cl_txn *t, enum cl_db db,
 	    const struct cl_kv *kv, size_t n);
+
+/* Delete every key of db. */
+void	cl_store_clear(struct cl_txn *t, enum cl_db db);
 
 /* Delete a key; absent is not an error. */
 void	cl_store_del(struct cl_txn *t, enum cl_db db, const void *key,

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "ledger_rec.h"
 #include "merkle.h"
 #include "testlib.h"
 
@@ -1352,6 +1353,116 @@ Test(ledger, one_batch_and_one_by_one_leave_the_same_state)
 	cr_assert_eq(cnt, 1);
 	cr_assert_arr_eq(ids[0], ev[7].id, CL_ID_LEN);
 	tl_ledger_close(&one);
+}
+
+/*
+ * The holder and digest indexes keep the first bytes of each ref: refs
+ * that agree in them are told apart by the credential records.
+ */
+Test(ledger, refs_of_one_prefix_are_told_apart)
+{
+	static uint8_t	ids[CL_QUERY_CREDS_MAX][CL_ID_LEN];
+	struct tl_ev	acc, def, a, b;
+	struct cl_event	e;
+	uint8_t		r[CL_ID_LEN];
+	uint32_t	cnt;
+	bool		more;
+
+	accredit_and_define(&acc, &def);
+	issue(&iss, def.id, 1, 9, 0, &a);
+	ok(&a);
+	/* holder 0x43/1 and digest 0xd2/9: the same first 8 bytes */
+	issue_body(&e, def.id, 1, 9, 0);
+	ref(e.body.issue.holder, 0x43, 1);
+	ref(e.body.issue.digest, 0xd2, 9);
+	tl_sign(&net, &iss, &e, &b);
+	ok(&b);
+	ref(r, 0x42, 1);
+	cr_assert_eq(cl_ledger_by_holder(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert_arr_eq(ids[0], a.id, CL_ID_LEN);
+	ref(r, 0x43, 1);
+	cr_assert_eq(cl_ledger_by_holder(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert_arr_eq(ids[0], b.id, CL_ID_LEN);
+	ref(r, 0x44, 1);
+	cr_assert_eq(cl_ledger_by_holder(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 0);
+	ref(r, 0xd2, 9);
+	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	cr_assert_arr_eq(ids[0], b.id, CL_ID_LEN);
+}
+
+/*
+ * A store of schema 2 (whole refs and ids in the holder and digest
+ * indexes) is rewritten when the node opens it, and only then: read-only
+ * it is refused.
+ */
+Test(ledger, a_schema_2_store_is_upgraded_on_its_first_writing_open)
+{
+	static uint8_t		ids[CL_QUERY_CREDS_MAX][CL_ID_LEN];
+	struct tl_ev		acc, def, ev;
+	struct cl_store_opts	ro = { .rdonly = true };
+	struct cl_ledger	l2;
+	struct cl_txn		t;
+	struct cl_iter		it;
+	struct cl_val		k, v;
+	struct cl__cred		c;
+	uint8_t			old[2 * CL_ID_LEN], r[CL_ID_LEN], schema[8];
+	uint32_t		i, cnt;
+	bool			more;
+
+	accredit_and_define(&acc, &def);
+	for (i = 0; i < 50; i++) {
+		issue(&iss, def.id, i % 7, i % 2 ? i : 0, 0, &ev);
+		ok(&ev);
+	}
+	/* make it a schema 2 store, as an older node left it */
+	cl_store_begin(&tl.l.st, &t, true);
+	cl_store_clear(&t, CL_DB_HOLDER);
+	cl_store_clear(&t, CL_DB_DIGEST);
+	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
+	while (cl_store_iter_next(&it, &k, &v)) {
+		cl__cred_unpack(&c, v.ptr);
+		memcpy(old, c.holder, CL_ID_LEN);
+		memcpy(old + CL_ID_LEN, k.ptr, CL_ID_LEN);
+		cl_store_put(&t, CL_DB_HOLDER, old, sizeof(old), "", 0, 0);
+		memcpy(old, c.digest, CL_ID_LEN);
+		if (c.digest[31] != 0)
+			cl_store_put(&t, CL_DB_DIGEST, old, sizeof(old), "", 0,
+			    0);
+	}
+	cl_store_iter_end(&it);
+	cl_store_be64(schema, 2);
+	cl_store_put(&t, CL_DB_META, CL__META_SCHEMA, strlen(CL__META_SCHEMA),
+	    schema, sizeof(schema), 0);
+	cr_assert_eq(cl_store_end(&t), CL_OK);
+	cl_ledger_close(&tl.l);
+
+	cr_assert_eq(cl_ledger_open(&l2, tl.dir, NULL, 0, &ro), CL_ESTORE,
+	    "read-only, a schema 2 store is not read");
+	tl_ledger_reopen(&tl);
+	for (i = 0; i < 7; i++) {
+		ref(r, 0x42, i);
+		cr_assert_eq(cl_ledger_by_holder(&tl.l, r, ids, &cnt, &more),
+		    CL_OK);
+		cr_assert_eq(cnt, 50 / 7 + (i < 50 % 7), "holder %u", i);
+	}
+	ref(r, 0xd1, 7);
+	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 1);
+	ref(r, 0xd1, 8);
+	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
+	cr_assert_eq(cnt, 0, "no digest for even ones");
+	cl_store_begin(&tl.l.st, &t, false);
+	cr_assert(cl_store_get(&t, CL_DB_META, CL__META_SCHEMA,
+	    strlen(CL__META_SCHEMA), &v));
+	cr_assert_eq(cl_store_load64(v.ptr), CL_SCHEMA_VERSION);
+	cr_assert_eq(cl_store_end(&t), CL_OK);
+	/* read-only now, as export --data beside a node */
+	cr_assert_eq(cl_ledger_open(&l2, tl.dir, NULL, 0, &ro), CL_OK);
+	cl_ledger_close(&l2);
 }
 
 Test(ledger, holder_query_stops_at_its_maximum)
