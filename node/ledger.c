@@ -28,7 +28,7 @@ cl_accept_name(unsigned a)
 static const uint8_t zero_id[CL_ID_LEN];
 
 static cl_err	counts_upgrade(struct cl_ledger *);
-static cl_err	refs_upgrade(struct cl_ledger *);
+static cl_err	schema_upgrade(struct cl_ledger *);
 
 static cl_err
 load_log_size(struct cl_ledger *l)
@@ -51,7 +51,7 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	struct cl_val	 v;
 	struct cl_genesis given;
 	uint8_t		 schema[8];
-	bool		 refs_old = false;
+	bool		 old = false;
 	cl_err		 err;
 
 	memset(l, 0, sizeof(*l));
@@ -62,7 +62,7 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 	if (cl_store_get(&t, CL_DB_META, CL__META_SCHEMA,
 	    strlen(CL__META_SCHEMA), &v)) {
 		if (v.len == 8 && cl_store_load64(v.ptr) == 2)
-			refs_old = true;	/* refs_upgrade(), below */
+			old = true;	/* schema_upgrade(), below */
 		else if (v.len != 8 ||
 		    cl_store_load64(v.ptr) != CL_SCHEMA_VERSION)
 			t.err = CL_ESTORE;
@@ -91,8 +91,8 @@ cl_ledger_open(struct cl_ledger *l, const char *dir, const uint8_t *genesis,
 		}
 	}
 	err = cl_store_end(&t);
-	if (err == CL_OK && refs_old)
-		err = l->st.rdonly ? CL_ESTORE : refs_upgrade(l);
+	if (err == CL_OK && old)
+		err = l->st.rdonly ? CL_ESTORE : schema_upgrade(l);
 	if (err == CL_OK)
 		err = load_log_size(l);
 	if (err == CL_OK && !l->st.rdonly)
@@ -108,25 +108,63 @@ ref_part_cmp(const void *a, const void *b)
 	return memcmp(a, b, CL__REF_KLEN);
 }
 
+/* One credential of a schema 2 store, as schema_upgrade() moves it. */
+struct old_cred {
+	uint8_t		val[CL__CREDV_LEN];	/* id | record */
+	uint64_t	pos;
+};
+
+static int
+old_cred_cmp(const void *a, const void *b)
+{
+	const struct old_cred	*x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 /*
- * A store of schema 2 holds whole refs and ids in HOLDER and DIGEST:
- * write them again as parts, from the credential records (which name
- * both refs), and mark the store schema 3, in one transaction.  Only a
- * store opened for writing can; a read-only open of one is CL_ESTORE
- * until the node has opened it once.
+ * The key of a CREDID entry (ref NULL: the id's part, then pos), or of a
+ * HOLDER or DIGEST entry (the ref's part, the id's, pos).  Zero-padded
+ * to CL__REF_KLEN: keys of one kind sort alike padded or not.
+ */
+static size_t
+part_key(uint8_t k[CL__REF_KLEN], const uint8_t *ref, const uint8_t *id,
+    uint64_t pos)
+{
+	size_t	n = 0;
+
+	memset(k, 0, CL__REF_KLEN);
+	if (ref != NULL) {
+		memcpy(k, ref, CL__REF_PART);
+		n = CL__REF_PART;
+	}
+	memcpy(k + n, id, CL__REF_PART);
+	cl_store_be64(k + n + CL__REF_PART, pos);
+	return n + CL__REF_PART + 8;
+}
+
+/*
+ * A store of schema 2 keeps credentials under their ids, and whole refs
+ * and ids in HOLDER and DIGEST: move them to the layout of schema 3
+ * (ledger_rec.h), in one transaction, from the credential records (which
+ * name both refs).  It holds every record in memory meanwhile, about
+ * 250 bytes each, once.  Only a store opened for writing can; a
+ * read-only open of one is CL_ESTORE until the node has opened it once.
  */
 static cl_err
-refs_upgrade(struct cl_ledger *l)
+schema_upgrade(struct cl_ledger *l)
 {
-	static const enum cl_db	 db[2] = { CL_DB_HOLDER, CL_DB_DIGEST };
+	static const enum cl_db	 db[3] = { CL_DB_CREDID, CL_DB_HOLDER,
+				    CL_DB_DIGEST };
 	struct cl_txn		 t;
 	struct cl_iter		 it;
 	struct cl_val		 k, v;
 	struct cl__cred		 c;
+	struct old_cred		*oc = NULL, *p;
 	struct cl_kv		*kv = NULL;
-	uint8_t			(*key[2])[CL__REF_KLEN] = { NULL, NULL };
+	uint8_t			(*key)[CL__REF_KLEN] = NULL, pk[8];
 	uint8_t			 schema[8];
-	size_t			 n[2] = { 0, 0 }, cap = 0, i;
+	size_t			 n = 0, cap = 0, i, m, klen;
 	int			 w;
 
 	cl_store_begin(&l->st, &t, true);
@@ -136,51 +174,64 @@ refs_upgrade(struct cl_ledger *l)
 			t.err = CL_ESTORE;
 			break;
 		}
-		cl__cred_unpack(&c, v.ptr);
-		if (n[0] == cap) {
+		if (n == cap) {
 			cap = cap ? 2 * cap : 4096;
-			for (w = 0; w < 2; w++) {
-				void *p = realloc(key[w], cap * sizeof(*key[w]));
-
-				if (p == NULL)
-					t.err = CL_ENOMEM;
-				else
-					key[w] = p;
-			}
-			if (t.err != CL_OK)
+			if ((p = realloc(oc, cap * sizeof(*oc))) == NULL) {
+				t.err = CL_ENOMEM;
 				break;
+			}
+			oc = p;
 		}
-		memcpy(key[0][n[0]], c.holder, CL__REF_PART);
-		memcpy(key[0][n[0]++] + CL__REF_PART, k.ptr, CL__REF_PART);
-		if (memcmp(c.digest, zero_id, CL_ID_LEN) != 0) {
-			memcpy(key[1][n[1]], c.digest, CL__REF_PART);
-			memcpy(key[1][n[1]++] + CL__REF_PART, k.ptr,
-			    CL__REF_PART);
-		}
+		memcpy(oc[n].val, k.ptr, CL_ID_LEN);
+		memcpy(oc[n].val + CL_ID_LEN, v.ptr, CL__CRED_LEN);
+		cl__cred_unpack(&c, v.ptr);
+		oc[n++].pos = c.pos;
 	}
 	cl_store_iter_end(&it);
-	if (t.err == CL_OK && cap > 0 &&
-	    (kv = calloc(cap, sizeof(*kv))) == NULL)
+	if (t.err == CL_OK && n > 0 &&
+	    ((kv = calloc(n, sizeof(*kv))) == NULL ||
+	    (key = calloc(n, sizeof(*key))) == NULL))
 		t.err = CL_ENOMEM;
-	for (w = 0; w < 2 && t.err == CL_OK; w++) {
+	if (t.err == CL_OK)
+		cl_store_clear(&t, CL_DB_CRED);
+	if (n > 0)
+		qsort(oc, n, sizeof(*oc), old_cred_cmp);
+	for (i = 0; i < n && t.err == CL_OK; i++) {
+		cl_store_be64(pk, oc[i].pos);
+		cl_store_put(&t, CL_DB_CRED, pk, 8, oc[i].val, CL__CREDV_LEN,
+		    CL_PUT_APPEND);
+	}
+	for (w = 0; w < 3 && t.err == CL_OK; w++) {
 		cl_store_clear(&t, db[w]);
-		if (l->no_ref_index || n[w] == 0)
-			continue;
-		qsort(key[w], n[w], sizeof(*key[w]), ref_part_cmp);
-		for (i = 0; i < n[w]; i++) {
-			kv[i].key = key[w][i];
-			kv[i].klen = CL__REF_KLEN;
+		for (i = m = 0, klen = 0; i < n; i++) {
+			const uint8_t *id = oc[i].val;
+
+			cl__cred_unpack(&c, id + CL_ID_LEN);
+			if (w == 0)
+				klen = part_key(key[m++], NULL, id, c.pos);
+			else if (l->no_ref_index)
+				break;
+			else if (w == 1)
+				klen = part_key(key[m++], c.holder, id, c.pos);
+			else if (memcmp(c.digest, zero_id, CL_ID_LEN) != 0)
+				klen = part_key(key[m++], c.digest, id, c.pos);
+		}
+		if (m > 0)
+			qsort(key, m, sizeof(*key), ref_part_cmp);
+		for (i = 0; i < m; i++) {
+			kv[i].key = key[i];
+			kv[i].klen = klen;
 			kv[i].val = "";
 			kv[i].vlen = 0;
 		}
-		cl_store_put_sorted(&t, db[w], kv, n[w]);
+		cl_store_put_sorted(&t, db[w], kv, m);
 	}
 	cl_store_be64(schema, CL_SCHEMA_VERSION);
 	cl_store_put(&t, CL_DB_META, CL__META_SCHEMA, strlen(CL__META_SCHEMA),
 	    schema, sizeof(schema), 0);
+	free(key);
 	free(kv);
-	free(key[0]);
-	free(key[1]);
+	free(oc);
 	return cl_store_end(&t);
 }
 
@@ -208,17 +259,17 @@ counts_upgrade(struct cl_ledger *l)
 	memcpy(rec, v.ptr, v.len);
 	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
 	while (cl_store_iter_next(&it, &k, &v)) {
-		if (k.len != CL_ID_LEN || v.len != CL__CRED_LEN) {
+		if (k.len != 8 || v.len != CL__CREDV_LEN) {
 			t.err = CL_ESTORE;
 			break;
 		}
-		cl__cred_unpack(&c, v.ptr);
+		cl__cred_unpack(&c, (const uint8_t *)v.ptr + CL_ID_LEN);
 		memcpy(fk, c.issuer, CL_PK_LEN);
 		cl_store_be64(fk + CL_PK_LEN, c.seq);
 		if (c.issue_void != CL_VOID_NONE || c.feed_status > 2 ||
 		    !cl_store_get(&t, CL_DB_FEED, fk, sizeof(fk), &f) ||
 		    f.len != CL__FEED_LEN ||
-		    memcmp(f.ptr, k.ptr, CL_ID_LEN) != 0)
+		    memcmp(f.ptr, v.ptr, CL_ID_LEN) != 0)
 			continue;
 		st[c.feed_status]++;
 	}
@@ -265,24 +316,25 @@ cl_submit_free(struct cl_submit *s)
 }
 
 /*
- * Index writes of random keys wait for the end of their batch and go in
- * sorted (cl_store_put_sorted()): the credentials the batch issues or
- * changes, and its holder and digest entries.  Searched one by one from
- * the root, those keys were a third of what applying an event cost.
- * Nothing in a batch reads the holder or digest entries it writes;
- * credentials are looked up here before the store.
+ * Index writes wait for the end of their batch and go in sorted
+ * (cl_store_put_sorted()): the credentials the batch issues or changes
+ * (by position: new ones at the end of CRED), and the CREDID, holder
+ * and digest entries of its ISSUEs.  Searched one by one from the root,
+ * random keys were a third of what applying an event cost.  Nothing in
+ * a batch reads the last three; credentials are looked up here before
+ * the store.
  */
 struct cred_slot {
-	uint8_t		 id[CL_ID_LEN];
-	uint8_t		 rec[CL__CRED_LEN];
+	uint8_t		 val[CL__CREDV_LEN];	/* id | record */
+	uint8_t		 key[8];		/* its ISSUE's position */
 	bool		 used;
 };
 
 struct ref_key {
-	uint8_t		 k[CL__REF_KLEN];
+	uint8_t		 k[CL__REF_KLEN];	/* part_key() */
 };
 
-enum { REF_HOLDER, REF_DIGEST, REF_N };
+enum { REF_CREDID, REF_HOLDER, REF_DIGEST, REF_N };
 
 /* The state of one batch: its txn, counters and index writes to add. */
 struct batch {
@@ -329,7 +381,7 @@ cred_grow(struct batch *b)
 	for (i = 0; i < b->cred_cap; i++) {
 		if (!old[i].used)
 			continue;
-		for (j = cred_hash(b, old[i].id) & (cap - 1); e[j].used;
+		for (j = cred_hash(b, old[i].val) & (cap - 1); e[j].used;
 		    j = (j + 1) & (cap - 1))
 			;
 		e[j] = old[i];
@@ -354,12 +406,12 @@ cred_slot(struct batch *b, const uint8_t *id, bool add)
 		return NULL;
 	mask = b->cred_cap - 1;
 	for (i = cred_hash(b, id) & mask; b->cred[i].used; i = (i + 1) & mask)
-		if (memcmp(b->cred[i].id, id, CL_ID_LEN) == 0)
+		if (memcmp(b->cred[i].val, id, CL_ID_LEN) == 0)
 			return &b->cred[i];
 	if (!add)
 		return NULL;
 	b->cred[i].used = true;
-	memcpy(b->cred[i].id, id, CL_ID_LEN);
+	memcpy(b->cred[i].val, id, CL_ID_LEN);
 	b->cred_n++;
 	return &b->cred[i];
 }
@@ -369,17 +421,12 @@ static bool
 cred_get(struct batch *b, const uint8_t *id, struct cl__cred *c)
 {
 	struct cred_slot	*e = cred_slot(b, id, false);
-	struct cl_val		 v;
 
 	if (e != NULL) {
-		cl__cred_unpack(c, e->rec);
+		cl__cred_unpack(c, e->val + CL_ID_LEN);
 		return true;
 	}
-	if (!cl_store_get(&b->t, CL_DB_CRED, id, CL_ID_LEN, &v) ||
-	    v.len != CL__CRED_LEN)
-		return false;
-	cl__cred_unpack(c, v.ptr);
-	return true;
+	return cl__cred_find(&b->t, id, c);
 }
 
 static void
@@ -387,12 +434,15 @@ cred_put(struct batch *b, const uint8_t *id, const struct cl__cred *c)
 {
 	struct cred_slot	*e = cred_slot(b, id, true);
 
-	if (e != NULL)
-		cl__cred_pack(e->rec, c);
+	if (e == NULL)
+		return;
+	cl__cred_pack(e->val + CL_ID_LEN, c);
+	cl_store_be64(e->key, c->pos);
 }
 
 static void
-ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id)
+ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id,
+    uint64_t pos)
 {
 	struct ref_key	*r;
 	size_t		 cap;
@@ -407,8 +457,7 @@ ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id)
 		b->ref_cap[which] = cap;
 	}
 	r = &b->ref[which][b->ref_n[which]++];
-	memcpy(r->k, ref, CL__REF_PART);
-	memcpy(r->k + CL__REF_PART, id, CL__REF_PART);
+	(void)part_key(r->k, ref, id, pos);
 }
 
 static int
@@ -417,15 +466,16 @@ cred_cmp(const void *a, const void *b)
 	const struct cred_slot	*x = *(const struct cred_slot *const *)a;
 	const struct cred_slot	*y = *(const struct cred_slot *const *)b;
 
-	return memcmp(x->id, y->id, CL_ID_LEN);
+	return memcmp(x->key, y->key, sizeof(x->key));
 }
 
 /* The held index writes, each database's in key order. */
 static void
 flush_indexes(struct batch *b)
 {
-	static const enum cl_db	 ref_db[REF_N] = { CL_DB_HOLDER, CL_DB_DIGEST };
-	struct cred_slot	**by_id = NULL;
+	static const enum cl_db	 ref_db[REF_N] = { CL_DB_CREDID, CL_DB_HOLDER,
+				    CL_DB_DIGEST };
+	struct cred_slot	**by_pos = NULL;
 	struct cl_kv		*kv;
 	size_t			 i, n, w, most = b->cred_n;
 
@@ -436,21 +486,21 @@ flush_indexes(struct batch *b)
 		return;
 	if ((kv = calloc(most, sizeof(*kv))) == NULL ||
 	    (b->cred_n > 0 &&
-	    (by_id = calloc(b->cred_n, sizeof(*by_id))) == NULL)) {
+	    (by_pos = calloc(b->cred_n, sizeof(*by_pos))) == NULL)) {
 		free(kv);
 		b->t.err = CL_ENOMEM;
 		return;
 	}
 	for (i = n = 0; i < b->cred_cap; i++)
 		if (b->cred[i].used)
-			by_id[n++] = &b->cred[i];
+			by_pos[n++] = &b->cred[i];
 	if (n > 0)
-		qsort(by_id, n, sizeof(*by_id), cred_cmp);
+		qsort(by_pos, n, sizeof(*by_pos), cred_cmp);
 	for (i = 0; i < n; i++) {
-		kv[i].key = by_id[i]->id;
-		kv[i].klen = CL_ID_LEN;
-		kv[i].val = by_id[i]->rec;
-		kv[i].vlen = CL__CRED_LEN;
+		kv[i].key = by_pos[i]->key;
+		kv[i].klen = sizeof(by_pos[i]->key);
+		kv[i].val = by_pos[i]->val;
+		kv[i].vlen = CL__CREDV_LEN;
 	}
 	cl_store_put_sorted(&b->t, CL_DB_CRED, kv, n);
 	for (w = 0; w < REF_N; w++) {
@@ -460,13 +510,14 @@ flush_indexes(struct batch *b)
 		qsort(b->ref[w], n, sizeof(*b->ref[w]), ref_part_cmp);
 		for (i = 0; i < n; i++) {
 			kv[i].key = b->ref[w][i].k;
-			kv[i].klen = CL__REF_KLEN;
+			kv[i].klen = w == REF_CREDID ? CL__CREDID_KLEN :
+			    CL__REF_KLEN;
 			kv[i].val = "";
 			kv[i].vlen = 0;
 		}
 		cl_store_put_sorted(&b->t, ref_db[w], kv, n);
 	}
-	free(by_id);
+	free(by_pos);
 	free(kv);
 }
 
@@ -607,11 +658,12 @@ index_issue(struct batch *b, const struct cl_submit *s, uint64_t pos)
 	c.valid_until = is->valid_until;
 	c.feed_status = CL_ST_VALID;
 	cred_put(b, s->id, &c);
+	ref_add(b, REF_CREDID, NULL, s->id, pos);
 	if (b->l->no_ref_index)
 		return (enum cl_void)c.issue_void;
-	ref_add(b, REF_HOLDER, is->holder, s->id);
+	ref_add(b, REF_HOLDER, is->holder, s->id, pos);
 	if (memcmp(is->digest, zero_id, CL_ID_LEN) != 0)
-		ref_add(b, REF_DIGEST, is->digest, s->id);
+		ref_add(b, REF_DIGEST, is->digest, s->id, pos);
 	return (enum cl_void)c.issue_void;
 }
 

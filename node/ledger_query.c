@@ -14,6 +14,35 @@
 static const char state_tag[] = "credledger/state/v1";
 
 bool
+cl__cred_find(struct cl_txn *t, const uint8_t *id, struct cl__cred *c)
+{
+	struct cl_iter	 it;
+	struct cl_val	 k, v, r;
+	bool		 found = false;
+
+	cl_store_iter_begin(t, &it, CL_DB_CREDID, id, CL__REF_PART, NULL, 0);
+	while (!found && cl_store_iter_next(&it, &k, &v)) {
+		if (k.len != CL__CREDID_KLEN) {
+			t->err = CL_ESTORE;
+			break;
+		}
+		if (!cl_store_get(t, CL_DB_CRED,
+		    (const uint8_t *)k.ptr + CL__REF_PART, 8, &r) ||
+		    r.len != CL__CREDV_LEN) {
+			if (t->err == CL_OK)
+				t->err = CL_ESTORE;	/* no dangling parts */
+			break;
+		}
+		if (memcmp(r.ptr, id, CL_ID_LEN) != 0)
+			continue;		/* another id's part */
+		cl__cred_unpack(c, (const uint8_t *)r.ptr + CL_ID_LEN);
+		found = true;
+	}
+	cl_store_iter_end(&it);
+	return found;
+}
+
+bool
 cl__accredited(struct cl_txn *t, const uint8_t *author)
 {
 	struct cl_iter	it;
@@ -518,13 +547,8 @@ credential_in(struct cl_txn *tp, const uint8_t *id, uint64_t now,
 	memcpy(a->id, id, CL_ID_LEN);
 	a->status = CL_ST_UNKNOWN;
 	a->status_pos = UINT64_MAX;
-	if (!cl_store_get(tp, CL_DB_CRED, id, CL_ID_LEN, &v))
+	if (!cl__cred_find(tp, id, &c))
 		return;
-	if (v.len != CL__CRED_LEN) {
-		tp->err = CL_ESTORE;
-		return;
-	}
-	cl__cred_unpack(&c, v.ptr);
 	proof_add(&p, c.pos);
 	window_of(tp, c.issuer, &a->win, &p, NULL);
 	if (a->win.from == UINT64_MAX) {
@@ -674,51 +698,80 @@ cl_ledger_bundle(struct cl_ledger *l, const struct cl_cred_answer *a,
 	return err;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CL_ID_LEN);
+}
+
 /*
- * ISSUE ids by holder or digest: each entry of db that starts with the
- * ref's part names the part of an id; of the credentials whose ids start
- * with it, those whose record names the whole ref (ledger_rec.h).
+ * ISSUE ids by holder or digest, in id order, at most
+ * CL_QUERY_CREDS_MAX: the entries of db that start with the ref's part
+ * come in the order of the ids' parts and name ISSUE positions; of the
+ * records there, those that name the whole ref (ledger_rec.h).  Ids that
+ * share a part come in position order, which differs between nodes, so
+ * the answer is sorted, and it ends past the last of them.
  */
 static cl_err
 by_ref(struct cl_ledger *l, enum cl_db db, const uint8_t *ref,
     uint8_t (*ids)[CL_ID_LEN], uint32_t *cnt, bool *more)
 {
 	struct cl_txn	 t;
-	struct cl_iter	 it, ci;
-	struct cl_val	 k, v, ck, cv;
+	struct cl_iter	 it;
+	struct cl_val	 k, v, r;
 	struct cl__cred	 c;
+	uint8_t		(*got)[CL_ID_LEN] = NULL, (*p)[CL_ID_LEN];
 	const uint8_t	*whole;
+	uint8_t		 last[CL__REF_PART];
+	size_t		 n = 0, cap = 0;
 
 	*cnt = 0;
 	*more = false;
 	cl_store_begin(&l->st, &t, false);
 	cl_store_iter_begin(&t, &it, db, ref, CL__REF_PART, NULL, 0);
-	while (!*more && cl_store_iter_next(&it, &k, &v)) {
+	while (cl_store_iter_next(&it, &k, &v)) {
 		if (k.len != CL__REF_KLEN) {
 			t.err = CL_ESTORE;
 			break;
 		}
-		cl_store_iter_begin(&t, &ci, CL_DB_CRED,
-		    (const uint8_t *)k.ptr + CL__REF_PART, CL__REF_PART, NULL,
-		    0);
-		while (cl_store_iter_next(&ci, &ck, &cv)) {
-			if (ck.len != CL_ID_LEN || cv.len != CL__CRED_LEN) {
+		if (!cl_store_get(&t, CL_DB_CRED,
+		    (const uint8_t *)k.ptr + 2 * CL__REF_PART, 8, &r) ||
+		    r.len != CL__CREDV_LEN) {
+			if (t.err == CL_OK)
 				t.err = CL_ESTORE;
-				break;
-			}
-			cl__cred_unpack(&c, cv.ptr);
-			whole = db == CL_DB_HOLDER ? c.holder : c.digest;
-			if (memcmp(whole, ref, CL_ID_LEN) != 0)
-				continue;	/* another ref's part */
-			if (*cnt == CL_QUERY_CREDS_MAX) {
-				*more = true;
-				break;
-			}
-			memcpy(ids[(*cnt)++], ck.ptr, CL_ID_LEN);
+			break;
 		}
-		cl_store_iter_end(&ci);
+		cl__cred_unpack(&c, (const uint8_t *)r.ptr + CL_ID_LEN);
+		whole = db == CL_DB_HOLDER ? c.holder : c.digest;
+		if (memcmp(whole, ref, CL_ID_LEN) != 0)
+			continue;		/* another ref's part */
+		if (n >= CL_QUERY_CREDS_MAX &&
+		    memcmp(r.ptr, last, CL__REF_PART) != 0) {
+			*more = true;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : CL_QUERY_CREDS_MAX + 1;
+			if ((p = realloc(got, cap * sizeof(*got))) == NULL) {
+				t.err = CL_ENOMEM;
+				break;
+			}
+			got = p;
+		}
+		memcpy(got[n++], r.ptr, CL_ID_LEN);
+		memcpy(last, r.ptr, CL__REF_PART);
 	}
 	cl_store_iter_end(&it);
+	if (n > 0)
+		qsort(got, n, sizeof(*got), id_cmp);
+	if (n > CL_QUERY_CREDS_MAX) {
+		n = CL_QUERY_CREDS_MAX;
+		*more = true;
+	}
+	if (n > 0)
+		memcpy(ids, got, n * sizeof(*got));
+	*cnt = (uint32_t)n;
+	free(got);
 	return cl_store_end(&t);
 }
 

@@ -50,16 +50,24 @@ cl__merkle_key(uint8_t k[CL__MERKLE_KLEN], unsigned level, uint64_t index)
 #define CL__CKPT_LEN	(8 + CL_ID_LEN + CL_PK_LEN + CL_SIG_LEN)
 
 /*
- * HOLDER, DIGEST: the first CL__REF_PART bytes of the ref, then of the
- * ISSUE id -> (empty).  A query goes on from the id's part to the
- * credentials of CRED that start with it, and keeps those whose record
- * names the whole ref: a part names its ref and id but for rare
- * collisions, which cost a look more and nothing else.  Whole refs and
- * ids made every ISSUE's two entries 72 bytes, a third of the pages a
- * large batch dirtied; these are 24 (schema 3).
+ * Credentials by position (schema 3).  An ISSUE's id is a random key:
+ * kept under it, each ISSUE's record went to a page of its own in a large
+ * batch.  So:
+ *   CRED: u64 ISSUE position -> ISSUE id | credential record: a batch's
+ *	new credentials go to the end of the tree;
+ *   CREDID: the first CL__REF_PART bytes of the ISSUE id | u64 position;
+ *   HOLDER, DIGEST: the first CL__REF_PART bytes of the ref, then of the
+ *	ISSUE id | u64 position (ids in order, as queries answer them);
+ * the last three -> (empty), 24 or 32 bytes an entry where whole refs
+ * and ids took 72.  A lookup reads the records at the positions its part
+ * names and keeps those whose record names the whole id or ref: parts
+ * collide rarely, and a collision costs a look more, never a wrong
+ * answer.
  */
 #define CL__REF_PART	8
-#define CL__REF_KLEN	(2 * CL__REF_PART)
+#define CL__CREDID_KLEN	(CL__REF_PART + 8)
+#define CL__REF_KLEN	(2 * CL__REF_PART + 8)
+#define CL__CREDV_LEN	(CL_ID_LEN + CL__CRED_LEN)
 
 /* META keys. */
 #define CL__META_GENESIS	"genesis"
@@ -157,5 +165,12 @@ bool	cl__accredited(struct cl_txn *t, const uint8_t *author);
 /* Read a head record; *h is zeroed when the author has no feed. */
 void	cl__head_read(struct cl_txn *t, const uint8_t *author,
 	    struct cl_head *h);
+
+/*
+ * The record of credential id, from the store (not a batch's writes);
+ * false when there is none or after a failure (t->err says which).
+ */
+bool	cl__cred_find(struct cl_txn *t, const uint8_t *id,
+	    struct cl__cred *c);
 
 #endif

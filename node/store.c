@@ -36,6 +36,7 @@ static const char *const db_names[] = {
 	[CL_DB_ACCRED] = "accred",
 	[CL_DB_FORK] = "fork",
 	[CL_DB_META] = "meta",
+	[CL_DB_CREDID] = "credid",
 };
 _Static_assert(sizeof(db_names) / sizeof(db_names[0]) == CL_DB_COUNT,
     "every enum cl_db needs a name");

@@ -18,17 +18,19 @@ enum cl_db {
 	CL_DB_LOG,		/* u64 position -> signed event bytes */
 	CL_DB_FEED,		/* author | u64 seq -> event id | u64 position */
 	CL_DB_HEAD,		/* author -> head record */
-	CL_DB_CRED,		/* ISSUE id -> credential record */
+	CL_DB_CRED,		/* u64 ISSUE position -> id | record */
 	CL_DB_CREDEV,		/* ISSUE id | u64 seq -> status change */
-	CL_DB_HOLDER,		/* holder ref | ISSUE id, 8 bytes of each ->
-				   (empty) */
-	CL_DB_DIGEST,		/* document digest | ISSUE id, likewise */
+	CL_DB_HOLDER,		/* holder ref, 8 bytes | u64 ISSUE position
+				   -> (empty) */
+	CL_DB_DIGEST,		/* document digest, likewise */
 	CL_DB_ACHIEVEMENT,	/* DEFINE id -> u64 position */
 	CL_DB_ACCRED,		/* issuer | authority | u64 seq -> record */
 	CL_DB_FORK,		/* author | u64 seq | other id -> position */
 	CL_DB_META,		/* name -> value: schema, network, counters */
 	CL_DB_MERKLE,		/* u64 last leaf | u8 level -> subtree hash */
 	CL_DB_CHECKPOINT,	/* u64 time -> size | root | signature */
+	CL_DB_CREDID,		/* ISSUE id, 8 bytes | u64 position ->
+				   (empty) */
 	CL_DB_COUNT
 };
 

@@ -1395,9 +1395,9 @@ Test(ledger, refs_of_one_prefix_are_told_apart)
 }
 
 /*
- * A store of schema 2 (whole refs and ids in the holder and digest
- * indexes) is rewritten when the node opens it, and only then: read-only
- * it is refused.
+ * A store of schema 2 (credentials under their ids, whole refs and ids in
+ * the holder and digest indexes) is rewritten when the node opens it, and
+ * only then: read-only it is refused.  Every credential answers as before.
  */
 Test(ledger, a_schema_2_store_is_upgraded_on_its_first_writing_open)
 {
@@ -1409,8 +1409,9 @@ Test(ledger, a_schema_2_store_is_upgraded_on_its_first_writing_open)
 	struct cl_iter		it;
 	struct cl_val		k, v;
 	struct cl__cred		c;
+	static uint8_t		recs[64][CL__CREDV_LEN];
 	uint8_t			old[2 * CL_ID_LEN], r[CL_ID_LEN], schema[8];
-	uint32_t		i, cnt;
+	uint32_t		i, n, cnt;
 	bool			more;
 
 	accredit_and_define(&acc, &def);
@@ -1420,20 +1421,28 @@ Test(ledger, a_schema_2_store_is_upgraded_on_its_first_writing_open)
 	}
 	/* make it a schema 2 store, as an older node left it */
 	cl_store_begin(&tl.l.st, &t, true);
+	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
+	for (n = 0; cl_store_iter_next(&it, &k, &v); n++) {
+		cr_assert_eq(v.len, CL__CREDV_LEN);
+		memcpy(recs[n], v.ptr, CL__CREDV_LEN);
+	}
+	cl_store_iter_end(&it);
+	cl_store_clear(&t, CL_DB_CRED);
+	cl_store_clear(&t, CL_DB_CREDID);
 	cl_store_clear(&t, CL_DB_HOLDER);
 	cl_store_clear(&t, CL_DB_DIGEST);
-	cl_store_iter_begin(&t, &it, CL_DB_CRED, NULL, 0, NULL, 0);
-	while (cl_store_iter_next(&it, &k, &v)) {
-		cl__cred_unpack(&c, v.ptr);
+	for (i = 0; i < n; i++) {
+		cl__cred_unpack(&c, recs[i] + CL_ID_LEN);
+		cl_store_put(&t, CL_DB_CRED, recs[i], CL_ID_LEN,
+		    recs[i] + CL_ID_LEN, CL__CRED_LEN, 0);
 		memcpy(old, c.holder, CL_ID_LEN);
-		memcpy(old + CL_ID_LEN, k.ptr, CL_ID_LEN);
+		memcpy(old + CL_ID_LEN, recs[i], CL_ID_LEN);
 		cl_store_put(&t, CL_DB_HOLDER, old, sizeof(old), "", 0, 0);
 		memcpy(old, c.digest, CL_ID_LEN);
 		if (c.digest[31] != 0)
 			cl_store_put(&t, CL_DB_DIGEST, old, sizeof(old), "", 0,
 			    0);
 	}
-	cl_store_iter_end(&it);
 	cl_store_be64(schema, 2);
 	cl_store_put(&t, CL_DB_META, CL__META_SCHEMA, strlen(CL__META_SCHEMA),
 	    schema, sizeof(schema), 0);
@@ -1452,6 +1461,8 @@ Test(ledger, a_schema_2_store_is_upgraded_on_its_first_writing_open)
 	ref(r, 0xd1, 7);
 	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
 	cr_assert_eq(cnt, 1);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(tl_status(&tl.l, recs[i]), CL_ST_VALID);
 	ref(r, 0xd1, 8);
 	cr_assert_eq(cl_ledger_by_digest(&tl.l, r, ids, &cnt, &more), CL_OK);
 	cr_assert_eq(cnt, 0, "no digest for even ones");
