@@ -122,12 +122,19 @@ old_cred_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* The databases of parts (ledger_rec.h), and their keys' lengths. */
+enum { REF_CREDID, REF_HOLDER, REF_DIGEST, REF_N };
+static const enum cl_db	part_db[REF_N] = { CL_DB_CREDID, CL_DB_HOLDER,
+			    CL_DB_DIGEST };
+static const size_t	part_klen[REF_N] = { CL__CREDID_KLEN, CL__REF_KLEN,
+			    CL__REF_KLEN };
+
 /*
  * The key of a CREDID entry (ref NULL: the id's part, then pos), or of a
  * HOLDER or DIGEST entry (the ref's part, the id's, pos).  Zero-padded
  * to CL__REF_KLEN: keys of one kind sort alike padded or not.
  */
-static size_t
+static void
 part_key(uint8_t k[CL__REF_KLEN], const uint8_t *ref, const uint8_t *id,
     uint64_t pos)
 {
@@ -140,7 +147,25 @@ part_key(uint8_t k[CL__REF_KLEN], const uint8_t *ref, const uint8_t *id,
 	}
 	memcpy(k + n, id, CL__REF_PART);
 	cl_store_be64(k + n + CL__REF_PART, pos);
-	return n + CL__REF_PART + 8;
+}
+
+/* Sort n keys of parts (part_key()) and put them into part_db[w]. */
+static void
+put_parts(struct cl_txn *t, int w, uint8_t (*key)[CL__REF_KLEN], size_t n,
+    struct cl_kv *kv)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	qsort(key, n, sizeof(*key), ref_part_cmp);
+	for (i = 0; i < n; i++) {
+		kv[i].key = key[i];
+		kv[i].klen = part_klen[w];
+		kv[i].val = "";
+		kv[i].vlen = 0;
+	}
+	cl_store_put_sorted(t, part_db[w], kv, n);
 }
 
 /*
@@ -154,8 +179,6 @@ part_key(uint8_t k[CL__REF_KLEN], const uint8_t *ref, const uint8_t *id,
 static cl_err
 schema_upgrade(struct cl_ledger *l)
 {
-	static const enum cl_db	 db[3] = { CL_DB_CREDID, CL_DB_HOLDER,
-				    CL_DB_DIGEST };
 	struct cl_txn		 t;
 	struct cl_iter		 it;
 	struct cl_val		 k, v;
@@ -164,7 +187,7 @@ schema_upgrade(struct cl_ledger *l)
 	struct cl_kv		*kv = NULL;
 	uint8_t			(*key)[CL__REF_KLEN] = NULL, pk[8];
 	uint8_t			 schema[8];
-	size_t			 n = 0, cap = 0, i, m, klen;
+	size_t			 n = 0, cap = 0, i, m;
 	int			 w;
 
 	cl_store_begin(&l->st, &t, true);
@@ -201,30 +224,22 @@ schema_upgrade(struct cl_ledger *l)
 		cl_store_put(&t, CL_DB_CRED, pk, 8, oc[i].val, CL__CREDV_LEN,
 		    CL_PUT_APPEND);
 	}
-	for (w = 0; w < 3 && t.err == CL_OK; w++) {
-		cl_store_clear(&t, db[w]);
-		for (i = m = 0, klen = 0; i < n; i++) {
+	for (w = 0; w < REF_N && t.err == CL_OK; w++) {
+		cl_store_clear(&t, part_db[w]);
+		for (i = m = 0; i < n; i++) {
 			const uint8_t *id = oc[i].val;
 
 			cl__cred_unpack(&c, id + CL_ID_LEN);
-			if (w == 0)
-				klen = part_key(key[m++], NULL, id, c.pos);
+			if (w == REF_CREDID)
+				part_key(key[m++], NULL, id, c.pos);
 			else if (l->no_ref_index)
 				break;
-			else if (w == 1)
-				klen = part_key(key[m++], c.holder, id, c.pos);
+			else if (w == REF_HOLDER)
+				part_key(key[m++], c.holder, id, c.pos);
 			else if (memcmp(c.digest, zero_id, CL_ID_LEN) != 0)
-				klen = part_key(key[m++], c.digest, id, c.pos);
+				part_key(key[m++], c.digest, id, c.pos);
 		}
-		if (m > 0)
-			qsort(key, m, sizeof(*key), ref_part_cmp);
-		for (i = 0; i < m; i++) {
-			kv[i].key = key[i];
-			kv[i].klen = klen;
-			kv[i].val = "";
-			kv[i].vlen = 0;
-		}
-		cl_store_put_sorted(&t, db[w], kv, m);
+		put_parts(&t, w, key, m, kv);
 	}
 	cl_store_be64(schema, CL_SCHEMA_VERSION);
 	cl_store_put(&t, CL_DB_META, CL__META_SCHEMA, strlen(CL__META_SCHEMA),
@@ -330,11 +345,6 @@ struct cred_slot {
 	bool		 used;
 };
 
-struct ref_key {
-	uint8_t		 k[CL__REF_KLEN];	/* part_key() */
-};
-
-enum { REF_CREDID, REF_HOLDER, REF_DIGEST, REF_N };
 
 /* The state of one batch: its txn, counters and index writes to add. */
 struct batch {
@@ -344,7 +354,7 @@ struct batch {
 	uint64_t		 counts[CL__COUNTS_N];
 	struct cred_slot	*cred;		/* open addressing */
 	size_t			 cred_n, cred_cap;	/* cap: 0 or 2^k */
-	struct ref_key		*ref[REF_N];
+	uint8_t			(*ref[REF_N])[CL__REF_KLEN];	/* part_key() */
 	size_t			 ref_n[REF_N], ref_cap[REF_N];
 };
 
@@ -444,8 +454,8 @@ static void
 ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id,
     uint64_t pos)
 {
-	struct ref_key	*r;
-	size_t		 cap;
+	uint8_t	(*r)[CL__REF_KLEN];
+	size_t	 cap;
 
 	if (b->ref_n[which] == b->ref_cap[which]) {
 		cap = b->ref_cap[which] ? 2 * b->ref_cap[which] : 1024;
@@ -456,8 +466,7 @@ ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id,
 		b->ref[which] = r;
 		b->ref_cap[which] = cap;
 	}
-	r = &b->ref[which][b->ref_n[which]++];
-	(void)part_key(r->k, ref, id, pos);
+	part_key(b->ref[which][b->ref_n[which]++], ref, id, pos);
 }
 
 static int
@@ -473,11 +482,10 @@ cred_cmp(const void *a, const void *b)
 static void
 flush_indexes(struct batch *b)
 {
-	static const enum cl_db	 ref_db[REF_N] = { CL_DB_CREDID, CL_DB_HOLDER,
-				    CL_DB_DIGEST };
 	struct cred_slot	**by_pos = NULL;
 	struct cl_kv		*kv;
-	size_t			 i, n, w, most = b->cred_n;
+	size_t			 i, n, most = b->cred_n;
+	int			 w;
 
 	for (w = 0; w < REF_N; w++)
 		if (b->ref_n[w] > most)
@@ -503,20 +511,8 @@ flush_indexes(struct batch *b)
 		kv[i].vlen = CL__CREDV_LEN;
 	}
 	cl_store_put_sorted(&b->t, CL_DB_CRED, kv, n);
-	for (w = 0; w < REF_N; w++) {
-		n = b->ref_n[w];
-		if (n == 0)
-			continue;
-		qsort(b->ref[w], n, sizeof(*b->ref[w]), ref_part_cmp);
-		for (i = 0; i < n; i++) {
-			kv[i].key = b->ref[w][i].k;
-			kv[i].klen = w == REF_CREDID ? CL__CREDID_KLEN :
-			    CL__REF_KLEN;
-			kv[i].val = "";
-			kv[i].vlen = 0;
-		}
-		cl_store_put_sorted(&b->t, ref_db[w], kv, n);
-	}
+	for (w = 0; w < REF_N; w++)
+		put_parts(&b->t, w, b->ref[w], b->ref_n[w], kv);
 	free(by_pos);
 	free(kv);
 }

@@ -344,6 +344,19 @@ usable(struct cl_txn *t, enum cl_db db)
 	return true;
 }
 
+/* usable(), and a write txn: else CL_EUSAGE. */
+static bool
+writable(struct cl_txn *t, enum cl_db db)
+{
+	if (!usable(t, db))
+		return false;
+	if (!t->rw) {
+		t->err = CL_EUSAGE;
+		return false;
+	}
+	return true;
+}
+
 static MDB_dbi
 dbi(struct cl_txn *t, enum cl_db db)
 {
@@ -398,12 +411,8 @@ cl_store_put(struct cl_txn *t, enum cl_db db, const void *key,
 	unsigned int	 mflags = 0;
 	int		 rc;
 
-	if (!usable(t, db))
+	if (!writable(t, db))
 		return;
-	if (!t->rw) {
-		t->err = CL_EUSAGE;
-		return;
-	}
 	if (flags & CL_PUT_APPEND)
 		mflags |= MDB_APPEND;
 	if (flags & CL_PUT_NOOVERWRITE)
@@ -424,12 +433,8 @@ cl_store_put_sorted(struct cl_txn *t, enum cl_db db, const struct cl_kv *kv,
 	size_t		 i;
 	int		 rc;
 
-	if (!usable(t, db) || n == 0)
+	if (n == 0 || !writable(t, db))
 		return;
-	if (!t->rw) {
-		t->err = CL_EUSAGE;
-		return;
-	}
 	if ((rc = mdb_cursor_open(t->txn, dbi(t, db), &cur)) != 0) {
 		t->err = map_err(rc);
 		return;
@@ -452,12 +457,8 @@ cl_store_clear(struct cl_txn *t, enum cl_db db)
 {
 	int	rc;
 
-	if (!usable(t, db))
+	if (!writable(t, db))
 		return;
-	if (!t->rw) {
-		t->err = CL_EUSAGE;
-		return;
-	}
 	if ((rc = mdb_drop(t->txn, dbi(t, db), 0)) != 0)
 		t->err = map_err(rc);
 }
@@ -469,12 +470,8 @@ cl_store_del(struct cl_txn *t, enum cl_db db, const void *key,
 	MDB_val	 k = { .mv_size = klen, .mv_data = (void *)key };
 	int	 rc;
 
-	if (!usable(t, db))
+	if (!writable(t, db))
 		return;
-	if (!t->rw) {
-		t->err = CL_EUSAGE;
-		return;
-	}
 	rc = mdb_del(t->txn, dbi(t, db), &k, NULL);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		t->err = map_err(rc);

@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "bench.h"
+#include "bench_common.h"
 #include "bench_gossip.h"
 #include "bench_http.h"
 #include "event.h"
@@ -142,22 +143,7 @@ cl__bench_corpus_make(struct cl__bench_corpus *c, size_t n)
 	}
 	for (k = 0; k < ISSUERS && c->n < n; k++) {
 		cl_ev_init(&ev);
-		ev.type = CL_EV_DEFINE;
-		memset(&ach, 0, sizeof(ach));
-		ev.body.define = &ach;
-		ach.title_cnt = 1;
-		ach.title[0].lang = S("en");
-		ach.title[0].text = S("Stage rigging fundamentals");
-		ach.awarding_body = S("Bühnenschule Köln");
-		ach.country = S("DE");
-		ach.outcomes_cnt = 1;
-		ach.outcomes[0] = S("Rig a truss safely");
-		ach.ects = 250;
-		ach.eqf = 4;
-		ach.nqf = S("4");
-		ach.assessment = S("practical exam");
-		ach.participation = S("onsite");
-		ach.quality_assurance = S("chamber of crafts");
+		cl__bench_define(&ev, &ach);
 		push(c, &ev, isk[k], &iseq[k], ihead[k]);
 		memcpy(def[k], ihead[k], 32);
 	}

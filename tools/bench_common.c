@@ -798,6 +798,27 @@ cl__bench_verify_limit(const struct cl__bench_vmsgs *vm, unsigned threads)
 #define S(x)	((struct cl_str){ x, sizeof(x) - 1 })
 #define T0_MS	1763900000000ull
 
+void
+cl__bench_define(struct cl_event *ev, struct cl_define *ach)
+{
+	ev->type = CL_EV_DEFINE;
+	memset(ach, 0, sizeof(*ach));
+	ev->body.define = ach;
+	ach->title_cnt = 1;
+	ach->title[0].lang = S("en");
+	ach->title[0].text = S("Stage rigging fundamentals");
+	ach->awarding_body = S("Bühnenschule Köln");
+	ach->country = S("DE");
+	ach->outcomes_cnt = 1;
+	ach->outcomes[0] = S("Rig a truss safely");
+	ach->ects = 250;
+	ach->eqf = 4;
+	ach->nqf = S("4");
+	ach->assessment = S("practical exam");
+	ach->participation = S("onsite");
+	ach->quality_assurance = S("chamber of crafts");
+}
+
 struct issuer {
 	uint8_t		 pk[32], sk[64], head[32], def[32], last[32];
 	uint64_t	 seq;
@@ -859,22 +880,7 @@ sign_feeds(void *arg)
 	for (k = s->t; k < f && f + k < s->n; k += s->threads) {
 		is = &s->is[k];
 		cl_ev_init(&ev);
-		ev.type = CL_EV_DEFINE;
-		memset(&ach, 0, sizeof(ach));
-		ev.body.define = &ach;
-		ach.title_cnt = 1;
-		ach.title[0].lang = S("en");
-		ach.title[0].text = S("Stage rigging fundamentals");
-		ach.awarding_body = S("Bühnenschule Köln");
-		ach.country = S("DE");
-		ach.outcomes_cnt = 1;
-		ach.outcomes[0] = S("Rig a truss safely");
-		ach.ects = 250;
-		ach.eqf = 4;
-		ach.nqf = S("4");
-		ach.assessment = S("practical exam");
-		ach.participation = S("onsite");
-		ach.quality_assurance = S("chamber of crafts");
+		cl__bench_define(&ev, &ach);
 		if ((s->err = sign_into(c, f + k, &ev, is->sk, &is->seq,
 		    is->head)) != CL_OK)
 			return NULL;

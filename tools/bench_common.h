@@ -21,6 +21,8 @@
 #include "bench.h"
 #include "err.h"
 
+struct cl_define;
+struct cl_event;
 struct cl_req;
 struct cl_resp;
 struct cl_wire_status;
@@ -173,5 +175,8 @@ double	cl__bench_verify_limit(const struct cl__bench_vmsgs *vm,
 void	cl__bench_corpus_feeds(struct cl__bench_corpus *c, size_t n,
 	    size_t issuers, unsigned revoke_every, uint32_t seed,
 	    unsigned threads);
+
+/* ev (initialised) becomes the benches' DEFINE, its body in *ach. */
+void	cl__bench_define(struct cl_event *ev, struct cl_define *ach);
 
 #endif
