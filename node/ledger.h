@@ -27,6 +27,8 @@
 /* Holder and digest queries answer at most this many credentials. */
 #define CL_QUERY_CREDS_MAX	CL_QUERY_IDS_MAX
 
+struct cl__batch_mem;	/* ledger.c */
+
 struct cl_ledger {
 	struct cl_store		 st;
 	struct cl_genesis	 genesis;
@@ -34,6 +36,7 @@ struct cl_ledger {
 	bool			 no_ref_index;	/* see cl_ledger_replay_only() */
 	uint8_t			 batch_key[16];	/* keys a batch's hash of
 						   credentials (ledger.c) */
+	struct cl__batch_mem	*bmem;		/* kept from batch to batch */
 };
 
 /*
@@ -56,6 +59,12 @@ CL_NODISCARD cl_err	cl_ledger_open(struct cl_ledger *l, const char *dir,
 			    const uint8_t *genesis, size_t genesis_len,
 			    const struct cl_store_opts *opts);
 void	cl_ledger_close(struct cl_ledger *l);
+/*
+ * Give back the memory batches keep for the next one (the largest
+ * batch's credential table and index arrays); the next batch allocates
+ * afresh.  For a writer gone quiet.
+ */
+void	cl_ledger_trim(struct cl_ledger *l);
 
 /* What became of one submitted event. */
 enum cl_accept {
