@@ -330,18 +330,23 @@ on_signal(uv_signal_t *h, int signum)
 }
 
 /*
- * glibc's malloc raises its mmap threshold each time a large block is
- * freed, so the per-submission arrays (4 KB an event: a decoded event
- * holds room for the largest DEFINE) would come from the heap and stay
- * there after a burst.  A fixed threshold keeps them mmap'd, returned
- * when freed; two arenas in all keep the worker threads' small blocks
- * from pinning arenas of their own.  Measured in bench/node.md (memory).
+ * The per-submission arrays (672 bytes an event, 1,000 events in a
+ * gossip answer) come and go by the thousand in a catch-up.  mmap'd, as
+ * glibc makes blocks over its threshold, each was faulted in afresh, a
+ * page at a time (half the node's page faults, some 0.5 us an event);
+ * trimmed from the top of the heap as soon as freed, likewise.  So both
+ * thresholds are high, and the server gives the memory back once its
+ * writer has been quiet a while (on_release in server.c: malloc_trim).
+ * Two arenas in all keep the worker threads' small blocks from pinning
+ * arenas of their own.  Measured in bench/node.md (memory) and
+ * bench/gossip.md (catch-up).
  */
 static void
 tune_malloc(void)
 {
 #ifdef __GLIBC__
-	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	(void)mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	(void)mallopt(M_ARENA_MAX, 2);
 #endif
 }
