@@ -479,20 +479,25 @@ cred_put(struct batch *b, const uint8_t *id, const struct cl__cred *c)
 	cl_store_be64(e->key, c->pos);
 }
 
-/* Room for n elements of size in *p (capacity *cap), kept across batches. */
+/*
+ * Room for n elements of size at p (capacity *cap), kept across
+ * batches: *out is p or where it moved to.  False: out of memory, p as
+ * it was.
+ */
 static bool
-room(void *p, size_t *cap, size_t n, size_t size)
+room(void *p, size_t *cap, size_t n, size_t size, void **out)
 {
-	void	*np;
 	size_t	 c = *cap ? *cap : 1024;
 
+	*out = p;
 	if (n <= *cap)
 		return true;
 	while (c < n)
 		c *= 2;
-	if ((np = realloc(*(void **)p, c * size)) == NULL)
+	if ((*out = realloc(p, c * size)) == NULL) {
+		*out = p;
 		return false;
-	*(void **)p = np;
+	}
 	*cap = c;
 	return true;
 }
@@ -502,12 +507,14 @@ ref_add(struct batch *b, int which, const uint8_t *ref, const uint8_t *id,
     uint64_t pos)
 {
 	struct cl__batch_mem	*m = b->m;
+	void			*p;
 
-	if (!room(&m->ref[which], &m->ref_cap[which], b->ref_n[which] + 1,
-	    sizeof(*m->ref[which]))) {
+	if (!room(m->ref[which], &m->ref_cap[which], b->ref_n[which] + 1,
+	    sizeof(*m->ref[which]), &p)) {
 		b->t.err = CL_ENOMEM;
 		return;
 	}
+	m->ref[which] = p;
 	part_key(m->ref[which][b->ref_n[which]++], ref, id, pos);
 }
 
@@ -526,6 +533,8 @@ flush_indexes(struct batch *b)
 {
 	struct cl__batch_mem	*m = b->m;
 	size_t			 i, n = b->cred_n, most = b->cred_n;
+	void			*p;
+	bool			 ok;
 	int			 w;
 
 	for (w = 0; w < REF_N; w++)
@@ -533,8 +542,14 @@ flush_indexes(struct batch *b)
 			most = b->ref_n[w];
 	if (b->t.err != CL_OK || most == 0)
 		return;
-	if (!room(&m->kv, &m->kv_cap, most, sizeof(*m->kv)) ||
-	    !room(&m->by_pos, &m->by_pos_cap, n, sizeof(*m->by_pos))) {
+	ok = room(m->kv, &m->kv_cap, most, sizeof(*m->kv), &p);
+	m->kv = p;
+	if (ok) {
+		ok = room(m->by_pos, &m->by_pos_cap, n, sizeof(*m->by_pos),
+		    &p);
+		m->by_pos = p;
+	}
+	if (!ok) {
 		b->t.err = CL_ENOMEM;
 		return;
 	}
