@@ -543,10 +543,14 @@ cl__bench_audit(int argc, char **argv)
 		die("cannot find this program: %s", strerror(errno));
 	self[sl] = '\0';
 
-	cl__bench_corpus_make(&c, n);
+	/* before signing the events: a bad --dir fails at once */
 	if (snprintf(dir, sizeof(dir), "%s/bench-audit-XXXXXX", base) >=
-	    (int)sizeof(dir) || mkdtemp(dir) == NULL)
-		die("cannot make a directory in %s", base);
+	    (int)sizeof(dir))
+		die("--dir %s: too long a path", base);
+	if (mkdtemp(dir) == NULL)
+		die("cannot make a directory in %s: %s", base,
+		    strerror(errno));
+	cl__bench_corpus_make(&c, n);
 	(void)snprintf(file, sizeof(file), "%s/log.clexport", dir);
 	(void)snprintf(ldir, sizeof(ldir), "%s/ledger", dir);
 	if (cl_export_create(&w, file, c.genesis, c.genesis_len) != CL_OK)
