@@ -108,8 +108,8 @@ struct cl_server {
 	uv_timer_t		 release_timer;	/* LMDB's pages back, idle */
 	uint64_t		 batch_peak;	/* events, since the last */
 	uint64_t		 queued_events;	/* in jobs_cnt */
-	uint64_t		 input_ms;	/* uv_now() when the last job came */
-	uint64_t		 written_ms;	/* uv_now() when the last commit ended */
+	uint64_t		 input_ms;	/* uv_now(): the last job in */
+	uint64_t		 written_ms;	/* uv_now(): the last commit */
 	unsigned		 qjobs;		/* query runs on workers */
 	unsigned		 verifying;	/* jobs with chunks on them */
 	bool			 grow_pending;	/* the map must grow once
