@@ -487,6 +487,7 @@ cred_put(struct batch *b, const uint8_t *id, const struct cl__cred *c)
 static bool
 room(void *p, size_t *cap, size_t n, size_t size, void **out)
 {
+	void	*np;
 	size_t	 c = *cap ? *cap : 1024;
 
 	*out = p;
@@ -494,10 +495,9 @@ room(void *p, size_t *cap, size_t n, size_t size, void **out)
 		return true;
 	while (c < n)
 		c *= 2;
-	if ((*out = realloc(p, c * size)) == NULL) {
-		*out = p;
+	if ((np = realloc(p, c * size)) == NULL)
 		return false;
-	}
+	*out = np;
 	*cap = c;
 	return true;
 }
