@@ -149,6 +149,29 @@ part_key(uint8_t k[CL__REF_KLEN], const uint8_t *ref, const uint8_t *id,
 	cl_store_be64(k + n + CL__REF_PART, pos);
 }
 
+/*
+ * Room for n elements of size at p (capacity *cap, doubled from 1024
+ * as needed): *out is p or where it moved to.  False: out of memory, p
+ * as it was.
+ */
+static bool
+room(void *p, size_t *cap, size_t n, size_t size, void **out)
+{
+	void	*np;
+	size_t	 c = *cap ? *cap : 1024;
+
+	*out = p;
+	if (n <= *cap)
+		return true;
+	while (c < n)
+		c *= 2;
+	if ((np = realloc(p, c * size)) == NULL)
+		return false;
+	*out = np;
+	*cap = c;
+	return true;
+}
+
 /* Sort n keys of parts (part_key()) and put them into part_db[w]. */
 static void
 put_parts(struct cl_txn *t, int w, uint8_t (*key)[CL__REF_KLEN], size_t n,
@@ -183,8 +206,9 @@ schema_upgrade(struct cl_ledger *l)
 	struct cl_iter		 it;
 	struct cl_val		 k, v;
 	struct cl__cred		 c;
-	struct old_cred		*oc = NULL, *p;
+	struct old_cred		*oc = NULL;
 	struct cl_kv		*kv = NULL;
+	void			*np;
 	uint8_t			(*key)[CL__REF_KLEN] = NULL, pk[8];
 	uint8_t			 schema[8];
 	size_t			 n = 0, cap = 0, i, m;
@@ -197,14 +221,11 @@ schema_upgrade(struct cl_ledger *l)
 			t.err = CL_ESTORE;
 			break;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4096;
-			if ((p = realloc(oc, cap * sizeof(*oc))) == NULL) {
-				t.err = CL_ENOMEM;
-				break;
-			}
-			oc = p;
+		if (!room(oc, &cap, n + 1, sizeof(*oc), &np)) {
+			t.err = CL_ENOMEM;
+			break;
 		}
+		oc = np;
 		memcpy(oc[n].val, k.ptr, CL_ID_LEN);
 		memcpy(oc[n].val + CL_ID_LEN, v.ptr, CL__CRED_LEN);
 		cl__cred_unpack(&c, v.ptr);
@@ -477,29 +498,6 @@ cred_put(struct batch *b, const uint8_t *id, const struct cl__cred *c)
 		return;
 	cl__cred_pack(e->val + CL_ID_LEN, c);
 	cl_store_be64(e->key, c->pos);
-}
-
-/*
- * Room for n elements of size at p (capacity *cap), kept across
- * batches: *out is p or where it moved to.  False: out of memory, p as
- * it was.
- */
-static bool
-room(void *p, size_t *cap, size_t n, size_t size, void **out)
-{
-	void	*np;
-	size_t	 c = *cap ? *cap : 1024;
-
-	*out = p;
-	if (n <= *cap)
-		return true;
-	while (c < n)
-		c *= 2;
-	if ((np = realloc(p, c * size)) == NULL)
-		return false;
-	*out = np;
-	*cap = c;
-	return true;
 }
 
 static void
