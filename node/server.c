@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The client port: connections, frames, submissions and queries. */
+/*
+ * The client port: connections, frames and submissions (queries:
+ * server_query.c).
+ */
 #include "server.h"
+#include "server_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +17,7 @@
 #include <sodium.h>
 
 #include "checkpoint.h"
-#include "hex.h"
 #include "log.h"
-#include "merkle.h"
-#include "status.h"
 #include "wire.h"
 
 /* What the read buffer starts at; it grows to the frame being read. */
@@ -181,7 +182,6 @@ mono_ms(struct cl_server *s)
 	return uv_now(s->loop);
 }
 
-static void	conn_close(struct cl__conn *, const char *why, cl_err);
 static void	conn_drain(struct cl__conn *);
 static void	mark_ready(struct cl__conn *);
 static void	maybe_stopped(struct cl_server *);
@@ -200,8 +200,8 @@ on_closed(uv_handle_t *h)
 }
 
 /* The one close path.  Idempotent; memory goes in on_closed. */
-static void
-conn_close(struct cl__conn *c, const char *why, cl_err err)
+void
+cl__conn_close(struct cl__conn *c, const char *why, cl_err err)
 {
 	struct cl_server	*s = c->s;
 	struct cl__conn		**pp;
@@ -266,11 +266,11 @@ on_written(uv_write_t *w, int status)
 	if (c->closing)
 		return;
 	if (status < 0) {
-		conn_close(c, "write failed", CL_EIO);
+		cl__conn_close(c, "write failed", CL_EIO);
 		return;
 	}
 	if (c->close_after && c->out_len == 0) {
-		conn_close(c, "closing", CL_OK);
+		cl__conn_close(c, "closing", CL_OK);
 		return;
 	}
 	/* below the output budget again: take more requests */
@@ -290,7 +290,7 @@ conn_flush(struct cl__conn *c)
 	if (c->pend_cnt == 0 || c->closing)
 		return;
 	if ((wr = malloc(sizeof(*wr))) == NULL) {
-		conn_close(c, "out of memory", CL_ENOMEM);
+		cl__conn_close(c, "out of memory", CL_ENOMEM);
 		return;
 	}
 	for (i = 0; i < c->pend_cnt; i++) {
@@ -308,13 +308,13 @@ conn_flush(struct cl__conn *c)
 		while (wr->n > 0)
 			free(wr->bufs[--wr->n]);
 		free(wr);
-		conn_close(c, "write failed", CL_EIO);
+		cl__conn_close(c, "write failed", CL_EIO);
 	}
 }
 
 /* Gather an encoded answer (takes buf); conn_drain() writes them. */
-static void
-conn_send(struct cl__conn *c, uint8_t *buf, size_t len)
+void
+cl__conn_send(struct cl__conn *c, uint8_t *buf, size_t len)
 {
 	if (c->closing) {
 		free(buf);
@@ -331,8 +331,8 @@ conn_send(struct cl__conn *c, uint8_t *buf, size_t len)
 	c->out_len += len;
 }
 
-static void
-send_resp(struct cl__conn *c, const struct cl_resp *r)
+void
+cl__send_resp(struct cl__conn *c, const struct cl_resp *r)
 {
 	uint8_t	*buf;
 	size_t	 len;
@@ -341,24 +341,24 @@ send_resp(struct cl__conn *c, const struct cl_resp *r)
 	if ((err = cl_resp_encode(r, 0, &buf, &len)) != CL_OK) {
 		if (cl_resp_encode_err(err, "answer too large", 0,
 		    &buf, &len) != CL_OK) {
-			conn_close(c, "out of memory", CL_ENOMEM);
+			cl__conn_close(c, "out of memory", CL_ENOMEM);
 			return;
 		}
 	}
-	conn_send(c, buf, len);
+	cl__conn_send(c, buf, len);
 }
 
-static void
-send_err(struct cl__conn *c, cl_err code, const char *msg)
+void
+cl__send_err(struct cl__conn *c, cl_err code, const char *msg)
 {
 	uint8_t	*buf;
 	size_t	 len;
 
 	if (cl_resp_encode_err(code, msg, 0, &buf, &len) != CL_OK) {
-		conn_close(c, "out of memory", CL_ENOMEM);
+		cl__conn_close(c, "out of memory", CL_ENOMEM);
 		return;
 	}
-	conn_send(c, buf, len);
+	cl__conn_send(c, buf, len);
 }
 
 /* Answer, then close once it is written: the framing is lost. */
@@ -368,7 +368,7 @@ fail_conn(struct cl__conn *c, cl_err code, const char *msg)
 	if (c->closing)
 		return;
 	c->s->stats.conns_cut++;
-	send_err(c, code, msg);
+	cl__send_err(c, code, msg);
 	conn_flush(c);
 	if (c->closing)
 		return;
@@ -379,59 +379,12 @@ fail_conn(struct cl__conn *c, cl_err code, const char *msg)
 	}
 }
 
-/* Queries: answered at once from a read transaction. */
+/* Queries are answered in server_query.c. */
 
-/*
- * The answer frame to a CREDENTIAL query of id, or NULL when out of
- * memory.  Any thread: it reads from a transaction of its own.
- */
-static uint8_t *
-credential_answer(struct cl_ledger *l, const uint8_t *id, size_t *len)
+struct cl_server *
+cl__conn_server(const struct cl__conn *c)
 {
-	struct cl_cred_answer	*a;
-	struct cl_resp		 r;
-	uint8_t			*bundle = NULL, *buf = NULL;
-	size_t			 blen = 0;
-	cl_err			 err;
-
-	if ((a = malloc(sizeof(*a))) == NULL)
-		err = CL_ENOMEM;
-	else
-		err = cl_ledger_credential_bundle(l, id, cl_now_ms(), a,
-		    &bundle, &blen);
-	if (err == CL_OK) {
-		memset(&r, 0, sizeof(r));
-		r.op = CL_OP_CREDENTIAL;
-		r.u.cred.status = a->status;
-		r.u.cred.void_reason = a->void_reason;
-		r.u.cred.bundle = bundle;
-		r.u.cred.bundle_len = blen;
-		err = cl_resp_encode(&r, 0, &buf, len);
-		if (err != CL_OK)
-			err = cl_resp_encode_err(err, "answer too large", 0,
-			    &buf, len);
-	} else {
-		if (err != CL_ENOMEM)
-			cl_log_err(comp, "credential query err=%s",
-			    cl_strerror(err));
-		if (cl_resp_encode_err(err, NULL, 0, &buf, len) != CL_OK)
-			buf = NULL;
-	}
-	free(bundle);
-	free(a);
-	return buf;
-}
-
-static void
-q_credential(struct cl__conn *c, const struct cl_req *q)
-{
-	uint8_t	*buf;
-	size_t	 len;
-
-	if ((buf = credential_answer(c->s->ledger, q->key, &len)) == NULL)
-		conn_close(c, "out of memory", CL_ENOMEM);
-	else
-		conn_send(c, buf, len);
+	return c->s;
 }
 
 static void
@@ -441,7 +394,7 @@ qjob_work(uv_work_t *w)
 	uint32_t	 i;
 
 	for (i = 0; i < qj->n; i++)
-		qj->out[i] = credential_answer(qj->s->ledger, qj->key[i],
+		qj->out[i] = cl__credential_answer(qj->s->ledger, qj->key[i],
 		    &qj->out_len[i]);
 }
 
@@ -459,9 +412,9 @@ qjob_answer(struct qjob *qj)
 		if (c == NULL || c->closing)
 			free(qj->out[i]);
 		else if (qj->out[i] == NULL)
-			conn_close(c, "out of memory", CL_ENOMEM);
+			cl__conn_close(c, "out of memory", CL_ENOMEM);
 		else
-			conn_send(c, qj->out[i], qj->out_len[i]);
+			cl__conn_send(c, qj->out[i], qj->out_len[i]);
 	}
 	if (c != NULL && !c->closing)
 		c->qjob = NULL;
@@ -550,289 +503,6 @@ qjob_start(struct cl__conn *c)
 	qjob_work(&qj->w);
 	qjob_answer(qj);
 	free(qj);
-}
-
-static void
-q_ids(struct cl__conn *c, const struct cl_req *q)
-{
-	struct cl_server	*s = c->s;
-	uint8_t			(*ids)[CL_ID_LEN];
-	struct cl_resp		 r;
-	uint32_t		 cnt;
-	bool			 more;
-	cl_err			 err;
-
-	if ((ids = malloc(CL_QUERY_CREDS_MAX * sizeof(*ids))) == NULL) {
-		send_err(c, CL_ENOMEM, NULL);
-		return;
-	}
-	err = q->op == CL_OP_BY_DIGEST ?
-	    cl_ledger_by_digest(s->ledger, q->key, ids, &cnt, &more) :
-	    cl_ledger_by_holder(s->ledger, q->key, ids, &cnt, &more);
-	if (err != CL_OK) {
-		free(ids);
-		send_err(c, err, NULL);
-		return;
-	}
-	memset(&r, 0, sizeof(r));
-	r.op = q->op;
-	r.u.ids.cnt = cnt;
-	r.u.ids.ids = &ids[0][0];
-	r.u.ids.more = more;
-	send_resp(c, &r);
-	free(ids);
-}
-
-static void
-q_head(struct cl__conn *c, const struct cl_req *q)
-{
-	struct cl_head	h;
-	struct cl_resp	r;
-	cl_err		err;
-
-	err = cl_ledger_head(c->s->ledger, q->key, &h);
-	if (err != CL_OK && err != CL_ENOTFOUND) {
-		send_err(c, err, NULL);
-		return;
-	}
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_HEAD;
-	if (err == CL_OK) {
-		r.u.head.seq = h.seq;
-		memcpy(r.u.head.id, h.id, CL_ID_LEN);
-		r.u.head.fork_seq = h.fork_seq;
-	}
-	send_resp(c, &r);
-}
-
-void
-cl_server_status(struct cl_server *s, struct cl_wire_status *w,
-    cl_err *err)
-{
-	struct cl_counts	n;
-	size_t			used, size;
-	int			i;
-
-	memset(w, 0, sizeof(*w));
-	if ((*err = cl_ledger_counts(s->ledger, &n)) != CL_OK ||
-	    (*err = cl_ledger_digest(s->ledger, w->digest)) != CL_OK)
-		return;
-	memcpy(w->node, s->node_pk, CL_PK_LEN);
-	memcpy(w->network, s->ledger->genesis.netid, CL_ID_LEN);
-	w->log_size = n.log;
-	w->feeds = n.feeds;
-	w->credentials = n.credentials;
-	w->void_events = n.void_events;
-	w->forks = n.forks;
-	for (i = CL_EV_TYPE_MIN; i <= CL_EV_TYPE_MAX; i++)
-		w->by_type[i] = n.by_type[i];
-	for (i = 0; i < 3; i++)
-		w->by_state[i] = n.by_state[i];
-	cl_store_usage(&s->ledger->st, &used, &size);
-	w->map_used = used;
-	w->map_size = size;
-	w->connections = s->conn_cnt;
-	w->uptime_ms = mono_ms(s) - s->start_ms;
-	w->submitted = s->stats.submitted;
-	w->accepted = s->stats.accepted;
-}
-
-static void
-q_status(struct cl__conn *c)
-{
-	struct cl_resp	r;
-	cl_err		err;
-
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_STATUS;
-	cl_server_status(c->s, &r.u.status, &err);
-	if (err != CL_OK) {
-		send_err(c, err, NULL);
-		return;
-	}
-	send_resp(c, &r);
-}
-
-static void
-q_genesis(struct cl__conn *c)
-{
-	struct cl_resp	r;
-
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_GENESIS;
-	r.u.genesis.bytes = c->s->ledger->genesis.raw;
-	r.u.genesis.len = c->s->ledger->genesis.raw_len;
-	send_resp(c, &r);
-}
-
-/* Audits: checkpoints, proofs and the log itself. */
-
-cl_err
-cl_server_checkpoint(struct cl_server *s, struct cl_checkpoint *c)
-{
-	cl_err	err;
-
-	memset(c, 0, sizeof(*c));
-	memcpy(c->network, s->ledger->genesis.netid, CL_ID_LEN);
-	memcpy(c->node, s->node_pk, CL_PK_LEN);
-	c->size = s->ledger->log_size;
-	c->time = cl_now_ms();
-	if ((err = cl_ledger_root(s->ledger, c->size, c->root)) != CL_OK)
-		return err;
-	cl_checkpoint_sign(c, s->node_sk);
-	return CL_OK;
-}
-
-static void
-q_checkpoint(struct cl__conn *c)
-{
-	struct cl_resp	r;
-	cl_err		err;
-
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_CHECKPOINT;
-	if ((err = cl_server_checkpoint(c->s, &r.u.ckpt)) != CL_OK) {
-		send_err(c, err, NULL);
-		return;
-	}
-	send_resp(c, &r);
-}
-
-static void
-q_checkpoints(struct cl__conn *c, const struct cl_req *q)
-{
-	struct cl_checkpoint	*list;
-	struct cl_resp		 r;
-	uint32_t		 cnt;
-	bool			 more;
-	cl_err			 err;
-
-	if ((list = calloc(CL_CHECKPOINTS_MAX, sizeof(*list))) == NULL) {
-		send_err(c, CL_ENOMEM, NULL);
-		return;
-	}
-	err = cl_ledger_checkpoints(c->s->ledger, q->a, list,
-	    CL_CHECKPOINTS_MAX, &cnt, &more);
-	if (err != CL_OK) {
-		free(list);
-		send_err(c, err, NULL);
-		return;
-	}
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_CHECKPOINTS;
-	r.u.ckpts.cnt = cnt;
-	r.u.ckpts.c = list;
-	r.u.ckpts.more = more;
-	send_resp(c, &r);
-	free(list);
-}
-
-static void
-q_proof(struct cl__conn *c, const struct cl_req *q)
-{
-	struct cl_ledger	*l = c->s->ledger;
-	uint8_t			 hash[CL_MERKLE_PROOF_MAX][CL_ID_LEN];
-	uint8_t			*event = NULL;
-	struct cl_resp		 r;
-	cl_err			 err;
-
-	memset(&r, 0, sizeof(r));
-	r.op = q->op;
-	r.u.proof.hash = hash;
-	if (q->op == CL_OP_INCLUSION) {
-		if (q->b > l->log_size || q->a >= q->b) {
-			send_err(c, CL_ERANGE, "want position < size <= the "
-			    "log's size");
-			return;
-		}
-		err = cl_ledger_event_at(l, q->a, &event,
-		    &r.u.proof.event_len);
-		if (err == CL_OK)
-			err = cl_ledger_inclusion(l, q->a, q->b, hash,
-			    &r.u.proof.cnt);
-		r.u.proof.event = event;
-	} else {
-		if (q->b > l->log_size || q->a == 0 || q->a > q->b) {
-			send_err(c, CL_ERANGE, "want 1 <= m <= n <= the log's "
-			    "size");
-			return;
-		}
-		err = cl_ledger_consistency(l, q->a, q->b, hash,
-		    &r.u.proof.cnt);
-		if (err == CL_OK)
-			err = cl_ledger_root(l, q->a, r.u.proof.root_m);
-	}
-	if (err == CL_OK)
-		err = cl_ledger_root(l, q->b, r.u.proof.root);
-	if (err != CL_OK)
-		send_err(c, err, NULL);
-	else
-		send_resp(c, &r);
-	free(event);
-}
-
-/* The log from position a on: at most b events, CL_EVENTS_BYTES_MAX. */
-static void
-q_events(struct cl__conn *c, const struct cl_req *q)
-{
-	struct cl_ledger	*l = c->s->ledger;
-	uint8_t			**ev;
-	size_t			*len, total = 0;
-	struct cl_resp		 r;
-	uint32_t		 n = 0, i;
-	cl_err			 err = CL_OK;
-
-	ev = calloc(q->b, sizeof(*ev));
-	len = calloc(q->b, sizeof(*len));
-	if (ev == NULL || len == NULL) {
-		free(ev);
-		free(len);
-		send_err(c, CL_ENOMEM, NULL);
-		return;
-	}
-	while (n < q->b && q->a + n < l->log_size &&
-	    total < CL_EVENTS_BYTES_MAX) {
-		if ((err = cl_ledger_event_at(l, q->a + n, &ev[n], &len[n])) !=
-		    CL_OK)
-			break;
-		total += len[n++];
-	}
-	if (err != CL_OK) {
-		send_err(c, err, NULL);
-	} else {
-		memset(&r, 0, sizeof(r));
-		r.op = CL_OP_EVENTS;
-		r.u.events.cnt = n;
-		r.u.events.ev = (const uint8_t **)ev;
-		r.u.events.ev_len = len;
-		r.u.events.next = q->a + n;
-		send_resp(c, &r);
-	}
-	for (i = 0; i < n; i++)
-		free(ev[i]);
-	free(ev);
-	free(len);
-}
-
-static void
-q_peers(struct cl__conn *c)
-{
-	struct cl_server	*s = c->s;
-	struct cl_resp		 r;
-
-	memset(&r, 0, sizeof(r));
-	r.op = CL_OP_PEERS;
-	if (s->peers != NULL) {
-		r.u.peers.p = calloc(CL_WIRE_PEERS_MAX, sizeof(*r.u.peers.p));
-		if (r.u.peers.p == NULL) {
-			send_err(c, CL_ENOMEM, NULL);
-			return;
-		}
-		r.u.peers.cnt = s->peers(s->peers_arg, r.u.peers.p,
-		    CL_WIRE_PEERS_MAX, &r.u.peers.g);
-	}
-	send_resp(c, &r);
-	free(r.u.peers.p);
 }
 
 /* Keep a checkpoint when the log grew since the last one kept. */
@@ -934,9 +604,9 @@ answer_job(struct cl__job *j, cl_err err)
 		return;
 	c->jobs--;
 	if (err != CL_OK) {
-		send_err(c, err, "the batch was not stored");
+		cl__send_err(c, err, "the batch was not stored");
 	} else if ((wr = calloc(j->req.ev_cnt, sizeof(*wr))) == NULL) {
-		send_err(c, CL_ENOMEM, NULL);
+		cl__send_err(c, CL_ENOMEM, NULL);
 	} else {
 		for (i = 0; i < j->req.ev_cnt; i++) {
 			const struct cl_result *x = &j->res[i];
@@ -954,7 +624,7 @@ answer_job(struct cl__job *j, cl_err err)
 		r.op = CL_OP_SUBMIT;
 		r.u.submit.cnt = j->req.ev_cnt;
 		r.u.submit.r = wr;
-		send_resp(c, &r);
+		cl__send_resp(c, &r);
 		free(wr);
 	}
 	conn_drain(c);		/* the next request, in order */
@@ -1247,19 +917,19 @@ start_submit(struct cl__conn *c, const uint8_t *payload, size_t len)
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->payload = malloc(len)) == NULL) {
 		free(j);
-		send_err(c, CL_ENOMEM, NULL);
+		cl__send_err(c, CL_ENOMEM, NULL);
 		return;
 	}
 	memcpy(j->payload, payload, len);
 	if ((err = cl_req_decode(&j->req, j->payload, len, &why)) != CL_OK) {
 		job_free(j);
-		send_err(c, err, why);
+		cl__send_err(c, err, why);
 		return;
 	}
 	j->c = c;
 	if ((err = job_start(c->s, j)) != CL_OK) {
 		job_free(j);
-		send_err(c, err, NULL);
+		cl__send_err(c, err, NULL);
 		return;
 	}
 	c->jobs++;	/* its next query waits for every one */
@@ -1334,7 +1004,7 @@ handle(struct cl__conn *c, const uint8_t *p, size_t len)
 		cl_log_info(comp, "peer=%s conn=%u bad request: %s: %s",
 		    c->peer, c->id, why ? why : cl_strerror(err),
 		    cl_log_escape(esc, sizeof(esc), p, len));
-		send_err(c, err, why);
+		cl__send_err(c, err, why);
 		return;
 	}
 	switch (q.op) {
@@ -1344,36 +1014,36 @@ handle(struct cl__conn *c, const uint8_t *p, size_t len)
 		start_submit(c, p, len);
 		return;
 	case CL_OP_CREDENTIAL:
-		q_credential(c, &q);
+		cl__q_credential(c, &q);
 		break;
 	case CL_OP_BY_DIGEST:
 	case CL_OP_BY_HOLDER:
-		q_ids(c, &q);
+		cl__q_ids(c, &q);
 		break;
 	case CL_OP_HEAD:
-		q_head(c, &q);
+		cl__q_head(c, &q);
 		break;
 	case CL_OP_STATUS:
-		q_status(c);
+		cl__q_status(c);
 		break;
 	case CL_OP_GENESIS:
-		q_genesis(c);
+		cl__q_genesis(c);
 		break;
 	case CL_OP_CHECKPOINT:
-		q_checkpoint(c);
+		cl__q_checkpoint(c);
 		break;
 	case CL_OP_CHECKPOINTS:
-		q_checkpoints(c, &q);
+		cl__q_checkpoints(c, &q);
 		break;
 	case CL_OP_INCLUSION:
 	case CL_OP_CONSISTENCY:
-		q_proof(c, &q);
+		cl__q_proof(c, &q);
 		break;
 	case CL_OP_EVENTS:
-		q_events(c, &q);
+		cl__q_events(c, &q);
 		break;
 	case CL_OP_PEERS:
-		q_peers(c);
+		cl__q_peers(c);
 		break;
 	}
 	cl_req_free(&q);
@@ -1390,7 +1060,7 @@ read_start(struct cl__conn *c)
 	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = true;
 	else
-		conn_close(c, "read failed", CL_EIO);
+		cl__conn_close(c, "read failed", CL_EIO);
 }
 
 static void
@@ -1559,7 +1229,7 @@ on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 
 	(void)buf;
 	if (nread < 0) {
-		conn_close(c, nread == UV_EOF ? "end of stream" :
+		cl__conn_close(c, nread == UV_EOF ? "end of stream" :
 		    uv_strerror((int)nread), nread == UV_EOF ? CL_OK :
 		    CL_EIO);
 		return;
@@ -1711,15 +1381,15 @@ on_sweep(uv_timer_t *t)
 		if (c->closing)
 			continue;
 		if (c->frame_ms != 0 && now - c->frame_ms > s->cfg->frame_ms)
-			conn_close(c, "a frame did not end in time",
+			cl__conn_close(c, "a frame did not end in time",
 			    CL_ETRUNCATED);
 		else if (c->jobs == 0 && c->out_len == 0 &&
 		    now - c->last_ms > s->cfg->idle_ms)
-			conn_close(c, "idle", CL_OK);
+			cl__conn_close(c, "idle", CL_OK);
 		else if (c->jobs == 0 && (c->close_after ||
 		    c->out_len >= s->cfg->out_max) &&
 		    now - c->last_ms > s->cfg->frame_ms)
-			conn_close(c, "its answers are not being read",
+			cl__conn_close(c, "its answers are not being read",
 			    CL_ETOOBIG);
 	}
 }
@@ -1873,7 +1543,7 @@ cl_server_stop(struct cl_server *s, void (*stopped)(struct cl_server *))
 		next = c->next;
 		read_stop(c);
 		if (c->jobs == 0 && c->out_len == 0)
-			conn_close(c, "node stopping", CL_OK);
+			cl__conn_close(c, "node stopping", CL_OK);
 		else
 			c->close_after = true;
 	}
